@@ -1,0 +1,117 @@
+//! `ecert`: the scriptable command line of e-Cert Manager. Presentation only: every device
+//! call goes through the core's service worker. `--json` output is stable for scripts.
+
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use ecert::service::{Config, Service};
+use ecert::token::TokenRef;
+
+#[derive(Parser)]
+#[command(
+    name = "ecert",
+    version,
+    about = "View and check the e-Certs on smart cards, PKCS#11 tokens and .p12 files"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List smart-card readers, card presence and ATRs (no APDU is sent).
+    Readers {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List cards and tokens: PIV cards in readers and PKCS#11 tokens.
+    Tokens {
+        #[arg(long)]
+        json: bool,
+        /// Skip PKCS#11 modules (faster; PIV cards only).
+        #[arg(long)]
+        no_pkcs11: bool,
+    },
+    /// List the certificates on a card or token.
+    Certs {
+        /// Reader name, PKCS#11 token label or serial, or a full reference from `ecert tokens`.
+        /// Default: the only card or token present.
+        #[arg(long)]
+        token: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the bundled trust anchors with their fingerprints.
+    Anchors {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("ecert: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Readers { json } => {
+            let snap = snapshot(false)?;
+            output::readers(&snap, json)
+        }
+        Command::Tokens { json, no_pkcs11 } => {
+            let snap = snapshot(!no_pkcs11)?;
+            output::tokens(&snap, json)
+        }
+        Command::Certs { token, json } => {
+            let snap = snapshot(true)?;
+            let reference = choose_token(
+                &snap.tokens.iter().map(|t| t.reference.clone()).collect::<Vec<_>>(),
+                token.as_deref(),
+            )?;
+            let certs = Service::certificates_blocking(Config::default(), reference.clone())
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            output::certs(&reference, &certs, json)
+        }
+        Command::Anchors { json } => output::anchors(json),
+    }
+}
+
+fn snapshot(pkcs11: bool) -> Result<ecert::service::Snapshot, String> {
+    Service::snapshot_blocking(Config { pkcs11, ..Config::default() }).map_err(|e| e.to_string())
+}
+
+/// Picks the token the user named, or the only one present.
+fn choose_token(tokens: &[TokenRef], wanted: Option<&str>) -> Result<TokenRef, String> {
+    match wanted {
+        Some(text) => {
+            let hits: Vec<&TokenRef> = tokens.iter().filter(|t| t.matches(text)).collect();
+            match hits.as_slice() {
+                [one] => Ok((*one).clone()),
+                [] => Err(format!("no card or token matches {text:?}; see `ecert tokens`")),
+                _ => Err(format!(
+                    "{text:?} matches {} tokens; give the full reference from `ecert tokens`",
+                    hits.len()
+                )),
+            }
+        }
+        None => match tokens {
+            [one] => Ok(one.clone()),
+            [] => Err("no card or token found; insert one, or see `ecert readers`".into()),
+            _ => Err(format!(
+                "{} cards or tokens present; choose one with --token (see `ecert tokens`)",
+                tokens.len()
+            )),
+        },
+    }
+}

@@ -1,0 +1,113 @@
+//! Text and JSON rendering for the CLI. JSON is the core's serde model as it is.
+
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ecert::reader::PcscStatus;
+use ecert::service::Snapshot;
+use ecert::token::{CertObject, TokenRef};
+
+fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<ExitCode, String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pcsc_line(status: &PcscStatus) -> Option<String> {
+    match status {
+        PcscStatus::Running => None,
+        PcscStatus::NotRunning => Some("The smart-card service (pcscd) is not running.".into()),
+        PcscStatus::Failed { detail } => Some(format!("The smart-card service failed: {detail}")),
+    }
+}
+
+pub fn readers(snap: &Snapshot, json: bool) -> Result<ExitCode, String> {
+    if json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            pcsc: &'a PcscStatus,
+            readers: &'a [ecert::reader::ReaderInfo],
+        }
+        return print_json(&Out { pcsc: &snap.pcsc, readers: &snap.readers });
+    }
+    if let Some(line) = pcsc_line(&snap.pcsc) {
+        println!("{line}");
+        return Ok(ExitCode::FAILURE);
+    }
+    if snap.readers.is_empty() {
+        println!("No card reader found.");
+    }
+    for r in &snap.readers {
+        match &r.atr {
+            Some(atr) => println!("{}: card present, ATR {atr}", r.name),
+            None => println!("{}: no card", r.name),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn tokens(snap: &Snapshot, json: bool) -> Result<ExitCode, String> {
+    if json {
+        return print_json(snap);
+    }
+    if let Some(line) = pcsc_line(&snap.pcsc) {
+        println!("{line}");
+    }
+    if snap.tokens.is_empty() {
+        println!("No card or token found.");
+    }
+    for t in &snap.tokens {
+        let pin = t.pin.map(|p| match (p.locked, p.tries_left) {
+            (true, _) => "PIN blocked".to_owned(),
+            (false, Some(n)) => format!("PIN: {n} tries left"),
+            (false, None) if p.final_try => "PIN: final try".to_owned(),
+            (false, None) if p.count_low => "PIN: a wrong PIN was entered".to_owned(),
+            _ => "PIN ok".to_owned(),
+        });
+        println!("{}  [{:?}] {}", t.label, t.kind, pin.unwrap_or_default());
+        println!("    {}", t.reference);
+    }
+    for m in snap.modules.iter().filter(|m| m.error.is_some()) {
+        println!("module {} not usable: {}", m.path.display(), m.error.as_deref().unwrap_or(""));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn certs(token: &TokenRef, certs: &[CertObject], json: bool) -> Result<ExitCode, String> {
+    if json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            token: &'a TokenRef,
+            certificates: &'a [CertObject],
+        }
+        return print_json(&Out { token, certificates: certs });
+    }
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    if certs.is_empty() {
+        println!("No certificate on {token}.");
+    }
+    for c in certs {
+        match &c.summary {
+            Some(s) => println!(
+                "{}  {}  issued by {}  ({} days left)",
+                c.location,
+                s.subject_cn.as_deref().unwrap_or(&s.subject),
+                s.issuer_cn.as_deref().unwrap_or(&s.issuer),
+                s.days_left(now)
+            ),
+            None => println!("{}  (not a readable certificate, {} bytes)", c.location, c.der.len()),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn anchors(json: bool) -> Result<ExitCode, String> {
+    let anchors = ecert::verify::trust::bundled().map_err(|e| e.to_string())?;
+    if json {
+        return print_json(&anchors);
+    }
+    for a in &anchors {
+        println!("{}\n    SHA-256 {}", a.summary.subject, a.summary.sha256);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,1 @@
+//! Localized text (Fluent). Placeholder until the i18n module lands.

@@ -1,0 +1,140 @@
+//! PIV card application driver (NIST SP 800-73-4 Part 2): SELECT, discovery of the PIN
+//! state without spending a try, and reading the X.509 certificate objects.
+
+mod slot;
+
+pub use slot::Slot;
+
+use serde::Serialize;
+
+use crate::apdu::{self, ApduError, Command, StatusWord};
+use crate::tlv::{self, TlvError};
+use crate::transport::Transport;
+
+/// PIV application identifier, SP 800-73-4 Part 1 §2.2 (PIX with version 01 00).
+pub const PIV_AID: [u8; 11] = [0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00];
+
+/// PIV card application PIN key reference (SP 800-73-4 Part 1 Table 4).
+const KEY_REF_PIN: u8 = 0x80;
+
+/// Errors of the PIV layer.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum PivError {
+    #[error(transparent)]
+    Apdu(#[from] ApduError),
+    /// SELECT of the PIV AID was refused: the card has no PIV application.
+    #[error("card has no PIV application (SELECT answered {sw})")]
+    NotPiv { sw: StatusWord },
+    #[error("malformed card response: {0}")]
+    Malformed(#[from] TlvError),
+    /// The card answered an unexpected status word to `ins`.
+    #[error("card answered {sw} to instruction {ins:#04x}")]
+    Unexpected { ins: u8, sw: StatusWord },
+}
+
+/// The application property template returned by SELECT (SP 800-73-4 Part 2 §3.1.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AppInfo {
+    /// Application label (tag 50), if the card gives one.
+    pub label: Option<String>,
+    /// Algorithm identifiers the card supports (tag AC / 80).
+    pub algorithms: Vec<u8>,
+}
+
+/// PIN state read without spending a try (VERIFY with no data, SP 800-73-4 Part 2 §3.2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+pub enum PinState {
+    /// Already verified in this session.
+    Verified,
+    /// Not verified; this many tries remain.
+    TriesLeft { tries: u8 },
+    /// Blocked; only the PUK (RESET RETRY COUNTER) can unblock it.
+    Blocked,
+}
+
+/// A PIV application on a card, reached through any transport.
+pub struct Piv<'t> {
+    transport: &'t mut dyn Transport,
+}
+
+impl<'t> Piv<'t> {
+    /// Selects the PIV application (one APDU).
+    pub fn select(transport: &'t mut dyn Transport) -> Result<(Self, AppInfo), PivError> {
+        let cmd = Command::new(0x00, 0xA4, 0x04, 0x00).with_data(&PIV_AID).with_le(256);
+        let resp = apdu::exchange(transport, &cmd)?;
+        if resp.sw != StatusWord::Success {
+            return Err(PivError::NotPiv { sw: resp.sw });
+        }
+        let info = parse_app_info(&resp.data)?;
+        Ok((Self { transport }, info))
+    }
+
+    /// PIN tries left without spending one.
+    pub fn pin_state(&mut self) -> Result<PinState, PivError> {
+        let cmd = Command::new(0x00, 0x20, 0x00, KEY_REF_PIN);
+        let resp = apdu::exchange(self.transport, &cmd)?;
+        match resp.sw {
+            StatusWord::Success => Ok(PinState::Verified),
+            StatusWord::TriesLeft { tries: 0 } | StatusWord::Blocked => Ok(PinState::Blocked),
+            StatusWord::TriesLeft { tries } => Ok(PinState::TriesLeft { tries }),
+            sw => Err(PivError::Unexpected { ins: 0x20, sw }),
+        }
+    }
+
+    /// Reads a data object (GET DATA, SP 800-73-4 Part 2 §3.1.2). `Ok(None)` when absent.
+    pub fn get_data(&mut self, tag: &[u8]) -> Result<Option<Vec<u8>>, PivError> {
+        let mut data = vec![0x5C];
+        tlv::encode_len(tag.len(), &mut data);
+        data.extend_from_slice(tag);
+        let cmd = Command::new(0x00, 0xCB, 0x3F, 0xFF).with_data(&data).with_le(256);
+        let resp = apdu::exchange(self.transport, &cmd)?;
+        match resp.sw {
+            StatusWord::Success => Ok(Some(tlv::find(&resp.data, 0x53)?.to_vec())),
+            StatusWord::NotFound => Ok(None),
+            sw => Err(PivError::Unexpected { ins: 0xCB, sw }),
+        }
+    }
+
+    /// Reads the certificate in `slot`, `Ok(None)` when the slot is empty. Compressed
+    /// certificates (CertInfo bit 0, Part 1 Table 10) are reported as malformed for now.
+    pub fn read_certificate(&mut self, slot: Slot) -> Result<Option<Vec<u8>>, PivError> {
+        let Some(object) = self.get_data(&slot.object_tag())? else {
+            return Ok(None);
+        };
+        if object.is_empty() {
+            return Ok(None);
+        }
+        let cert = tlv::find(&object, 0x70)?;
+        if cert.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(cert.to_vec()))
+    }
+}
+
+fn parse_app_info(data: &[u8]) -> Result<AppInfo, PivError> {
+    if data.is_empty() {
+        return Ok(AppInfo::default());
+    }
+    let apt = tlv::find(data, 0x61)?;
+    let mut info = AppInfo::default();
+    for item in tlv::read_all(apt)? {
+        match item.tag {
+            0x50 => info.label = Some(String::from_utf8_lossy(item.value).into_owned()),
+            0xAC => {
+                info.algorithms = tlv::read_all(item.value)?
+                    .into_iter()
+                    .filter(|t| t.tag == 0x80)
+                    .filter_map(|t| t.value.first().copied())
+                    .collect();
+            }
+            _ => {}
+        }
+    }
+    Ok(info)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,80 @@
+use super::*;
+use crate::transport::memory::MemoryTransport;
+use crate::transport::TransportError;
+
+/// A tiny PIV-like card: answers SELECT, VERIFY-status and GET DATA for 9A.
+fn card(tries: u8, cert: Option<Vec<u8>>) -> MemoryTransport {
+    MemoryTransport::new(move |apdu: &[u8]| -> Result<Vec<u8>, TransportError> {
+        Ok(match apdu.get(1) {
+            Some(0xA4) => {
+                let mut r = vec![0x61, 0x0A, 0x4F, 0x02, 0x00, 0x10, 0x50, 0x04];
+                r.extend_from_slice(b"Test");
+                r.extend_from_slice(&[0x90, 0x00]);
+                r
+            }
+            Some(0x20) => vec![0x63, 0xC0 | tries],
+            Some(0xCB) if apdu.ends_with(&[0x5F, 0xC1, 0x05, 0x00]) => match &cert {
+                Some(c) => {
+                    let mut inner = vec![0x70];
+                    tlv::encode_len(c.len(), &mut inner);
+                    inner.extend_from_slice(c);
+                    inner.extend_from_slice(&[0x71, 0x01, 0x00]);
+                    let mut r = vec![0x53];
+                    tlv::encode_len(inner.len(), &mut r);
+                    r.extend(inner);
+                    r.extend_from_slice(&[0x90, 0x00]);
+                    r
+                }
+                None => vec![0x6A, 0x82],
+            },
+            _ => vec![0x6A, 0x82],
+        })
+    })
+}
+
+#[test]
+fn select_reads_label() {
+    let mut t = card(3, None);
+    let (_, info) = Piv::select(&mut t).unwrap();
+    assert_eq!(info.label.as_deref(), Some("Test"));
+}
+
+#[test]
+fn pin_state_from_63cx() {
+    let mut t = card(2, None);
+    let (mut piv, _) = Piv::select(&mut t).unwrap();
+    assert_eq!(piv.pin_state().unwrap(), PinState::TriesLeft { tries: 2 });
+    let mut t = card(0, None);
+    let (mut piv, _) = Piv::select(&mut t).unwrap();
+    assert_eq!(piv.pin_state().unwrap(), PinState::Blocked);
+}
+
+#[test]
+fn reads_certificate_and_absent_slot() {
+    let der = vec![0x30, 0x82, 0x01, 0x00, 1, 2, 3];
+    let mut t = card(3, Some(der.clone()));
+    let (mut piv, _) = Piv::select(&mut t).unwrap();
+    assert_eq!(piv.read_certificate(Slot::Authentication).unwrap(), Some(der));
+    assert_eq!(piv.read_certificate(Slot::Signature).unwrap(), None);
+}
+
+#[test]
+fn non_piv_card_is_named() {
+    let mut t = MemoryTransport::new(|_| Ok(vec![0x6A, 0x82]));
+    assert!(matches!(Piv::select(&mut t), Err(PivError::NotPiv { sw: StatusWord::NotFound })));
+}
+
+#[test]
+fn garbage_select_answer_is_malformed_not_panic() {
+    let mut t = MemoryTransport::new(|_| Ok(vec![0x61, 0x7F, 0x01, 0x90, 0x00]));
+    assert!(matches!(Piv::select(&mut t), Err(PivError::Malformed(_))));
+}
+
+#[test]
+fn slots_map_to_spec_tags() {
+    assert_eq!(Slot::Authentication.object_tag(), [0x5F, 0xC1, 0x05]);
+    assert_eq!(Slot::Retired(1).key_ref(), 0x82);
+    assert_eq!(Slot::Retired(20).key_ref(), 0x95);
+    assert_eq!(Slot::Retired(20).object_tag(), [0x5F, 0xC1, 0x20]);
+    assert_eq!(Slot::all().len(), 24);
+}

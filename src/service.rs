@@ -1,0 +1,143 @@
+//! The service: one worker thread that owns every device handle (PC/SC connections, loaded
+//! PKCS#11 modules). GUI and CLI send [`Request`]s and receive [`Event`]s through a sink;
+//! neither ever touches a device. A reader monitor thread feeds it reader changes.
+
+mod worker;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::pkcs11::ModuleStatus;
+use crate::reader::{Monitor, PcscStatus, ReaderInfo, ReaderSnapshot};
+use crate::token::{CertObject, TokenError, TokenInfo, TokenRef};
+
+/// What the service should do.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Request {
+    /// Re-read readers and tokens now.
+    Refresh,
+    /// Read the certificates on a token.
+    ListCertificates { token: TokenRef },
+}
+
+/// What the service reports.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// The devices changed (or a refresh was asked for).
+    Snapshot(Snapshot),
+    /// Answer to [`Request::ListCertificates`].
+    Certificates { token: TokenRef, result: Result<Vec<CertObject>, TokenError> },
+}
+
+/// Everything the app's sidebar and `ecert readers|tokens` show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub pcsc: PcscStatus,
+    pub readers: Vec<ReaderInfo>,
+    pub tokens: Vec<TokenInfo>,
+    pub modules: Vec<ModuleStatus>,
+}
+
+/// How the service is set up.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Watch readers continuously (app) rather than on request (CLI).
+    pub live: bool,
+    /// Load PKCS#11 modules and list their tokens.
+    pub pkcs11: bool,
+    /// Module paths from the user's settings, tried before the discovered ones.
+    pub extra_modules: Vec<PathBuf>,
+    /// How often to re-list PKCS#11 tokens when live (modules without slot events).
+    pub token_poll: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { live: true, pkcs11: true, extra_modules: Vec::new(), token_poll: Duration::from_secs(3) }
+    }
+}
+
+enum Msg {
+    Request(Request),
+    Readers(ReaderSnapshot),
+    Stop,
+}
+
+/// A running service. Dropping it stops the monitor and the worker and waits for both.
+pub struct Service {
+    tx: Sender<Msg>,
+    monitor: Option<Monitor>,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl Service {
+    /// Starts the worker (and, when `config.live`, the reader monitor). `sink` is called on
+    /// the worker thread for every event; it must not block for long.
+    pub fn spawn(config: Config, sink: impl FnMut(Event) + Send + 'static) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::channel();
+        let live = config.live;
+        let worker = std::thread::Builder::new()
+            .name("ecert-service".into())
+            .spawn(move || worker::run(&config, &rx, sink))?;
+        let monitor = if live {
+            let mtx = tx.clone();
+            Some(Monitor::spawn(move |snap| {
+                let _ = mtx.send(Msg::Readers(snap));
+            })?)
+        } else {
+            None
+        };
+        Ok(Self { tx, monitor, worker: Some(worker) })
+    }
+
+    pub fn request(&self, request: Request) {
+        let _ = self.tx.send(Msg::Request(request));
+    }
+
+    /// One-shot: starts a non-live service, takes its first snapshot, stops it.
+    pub fn snapshot_blocking(config: Config) -> std::io::Result<Snapshot> {
+        let (tx, rx) = mpsc::channel();
+        let service = Self::spawn(Config { live: false, ..config }, move |ev| {
+            if let Event::Snapshot(s) = ev {
+                let _ = tx.send(s);
+            }
+        })?;
+        service.request(Request::Refresh);
+        let snap = rx.recv().map_err(|_| std::io::Error::other("service stopped before answering"))?;
+        drop(service);
+        Ok(snap)
+    }
+
+    /// One-shot certificate listing for the CLI.
+    pub fn certificates_blocking(
+        config: Config,
+        token: TokenRef,
+    ) -> std::io::Result<Result<Vec<CertObject>, TokenError>> {
+        let (tx, rx) = mpsc::channel();
+        let service = Self::spawn(Config { live: false, ..config }, move |ev| {
+            if let Event::Certificates { result, .. } = ev {
+                let _ = tx.send(result);
+            }
+        })?;
+        service.request(Request::ListCertificates { token });
+        let result = rx.recv().map_err(|_| std::io::Error::other("service stopped before answering"))?;
+        drop(service);
+        Ok(result)
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.monitor.take();
+        let _ = self.tx.send(Msg::Stop);
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The one abstraction over the three media (DESIGN.md): a PIV card over PC/SC, a PKCS#11
+//! token, an e-Cert file. Everything above (`ops`, `service`, CLI, app) speaks [`Token`];
+//! each backend lives in its own file.
+
+mod piv_card;
+mod reference;
+
+pub use piv_card::PivToken;
+pub use reference::TokenRef;
+
+use serde::Serialize;
+
+use crate::cert::{CertError, CertSummary};
+use crate::p12file::P12Error;
+use crate::piv::{PinState, PivError};
+use crate::pkcs11::Pkcs11Error;
+
+/// Which medium a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenKind {
+    /// A card with a PIV application, driven by our own APDU driver.
+    PivCard,
+    /// A token behind a PKCS#11 module.
+    Pkcs11,
+    /// A PKCS#12 (.p12/.pfx) e-Cert file.
+    File,
+}
+
+/// PIN facts shown before any prompt, read without spending a try.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[allow(clippy::struct_excessive_bools)] // mirrors the PKCS#11 CKF_USER_PIN_* flags one to one
+pub struct PinFacts {
+    /// Exact tries left when the medium tells (PIV does, PKCS#11 does not).
+    pub tries_left: Option<u8>,
+    /// PKCS#11 CKF_USER_PIN_COUNT_LOW: a wrong PIN has been entered since the last success.
+    pub count_low: bool,
+    /// The next wrong PIN blocks it (CKF_USER_PIN_FINAL_TRY, or one PIV try left).
+    pub final_try: bool,
+    /// Blocked (CKF_USER_PIN_LOCKED, PIV 6983 / 63C0).
+    pub locked: bool,
+    /// Already verified in this session.
+    pub verified: bool,
+}
+
+impl From<PinState> for PinFacts {
+    fn from(s: PinState) -> Self {
+        match s {
+            PinState::Verified => Self { verified: true, ..Self::default() },
+            PinState::Blocked => Self { tries_left: Some(0), locked: true, ..Self::default() },
+            PinState::TriesLeft { tries } => {
+                Self { tries_left: Some(tries), final_try: tries == 1, ..Self::default() }
+            }
+        }
+    }
+}
+
+/// Facts about a token that listing can give without a PIN.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub reference: TokenRef,
+    pub kind: TokenKind,
+    pub label: String,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub pin: Option<PinFacts>,
+    /// Token refuses writes (CKF_WRITE_PROTECTED; files opened read-only).
+    pub write_protected: bool,
+    /// Token not initialised (PKCS#11 CKF_TOKEN_INITIALIZED clear).
+    pub uninitialized: bool,
+}
+
+/// One certificate object on a token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CertObject {
+    /// Where it lives on the token: PIV slot id ("9a"), PKCS#11 CKA_ID hex, bag index.
+    pub location: String,
+    pub label: Option<String>,
+    #[serde(skip)]
+    pub der: Vec<u8>,
+    /// `None` when the bytes are not a parsable certificate (shown as such, never hidden).
+    pub summary: Option<CertSummary>,
+}
+
+impl CertObject {
+    pub fn new(location: String, label: Option<String>, der: Vec<u8>) -> Self {
+        let summary = CertSummary::from_der(&der).ok();
+        Self { location, label, der, summary }
+    }
+}
+
+/// Errors from any token backend.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    #[error(transparent)]
+    Piv(#[from] PivError),
+    #[error(transparent)]
+    Pkcs11(#[from] Pkcs11Error),
+    #[error(transparent)]
+    File(#[from] P12Error),
+    #[error(transparent)]
+    Cert(#[from] CertError),
+    /// The operation needs the file's password (PKCS#12 bags are encrypted).
+    #[error("a password is needed")]
+    PasswordNeeded,
+    /// No token matches the reference the user gave.
+    #[error("no token matches {reference}")]
+    NotFound { reference: String },
+}
+
+/// A card, token or file holding e-Certs.
+pub trait Token: Send {
+    fn info(&self) -> &TokenInfo;
+
+    /// Every certificate object on the token, in the medium's order.
+    fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError>;
+}
