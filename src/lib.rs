@@ -10,6 +10,7 @@ pub mod p12file;
 pub mod piv;
 pub mod pkcs11;
 pub mod reader;
+pub mod secret;
 pub mod service;
 pub mod tlv;
 pub mod token;

@@ -1,8 +1,15 @@
 //! PIV card application driver (NIST SP 800-73-4 Part 2): SELECT, discovery of the PIN
 //! state without spending a try, and reading the X.509 certificate objects.
 
+mod admin;
+mod keygen;
+mod pin;
 mod slot;
+mod write;
 
+pub use admin::MgmtAlgorithm;
+pub use keygen::{KeyAlgorithm, PublicKey};
+pub use pin::PinRef;
 pub use slot::Slot;
 
 use serde::Serialize;
@@ -31,6 +38,24 @@ pub enum PivError {
     /// The card answered an unexpected status word to `ins`.
     #[error("card answered {sw} to instruction {ins:#04x}")]
     Unexpected { ins: u8, sw: StatusWord },
+    /// VERIFY / CHANGE / RESET RETRY with a wrong PIN or PUK: one try spent, `tries_left` remain.
+    #[error("wrong {which:?}, {tries_left} tries left")]
+    WrongPin { which: PinRef, tries_left: u8 },
+    /// The PIN or PUK is blocked (6983 or 63C0).
+    #[error("{which:?} is blocked")]
+    Blocked { which: PinRef },
+    /// The PIN/PUK typed is not acceptable to PIV; nothing was sent to the card.
+    #[error("{which:?} {error}")]
+    PinFormat { which: PinRef, error: crate::secret::PinFormatError },
+    /// Management-key authentication failed (wrong key or wrong algorithm).
+    #[error("the management key was not accepted")]
+    ManagementKeyRejected,
+    /// The operation needs PIN verification or management-key authentication first (6982).
+    #[error("the card requires authentication for instruction {ins:#04x}")]
+    NotAuthenticated { ins: u8 },
+    /// Writing would not fit on the card (6A84).
+    #[error("the card has no room for this object")]
+    CardFull,
 }
 
 /// The application property template returned by SELECT (SP 800-73-4 Part 2 §3.1.1).
@@ -56,7 +81,7 @@ pub enum PinState {
 
 /// A PIV application on a card, reached through any transport.
 pub struct Piv<'t> {
-    transport: &'t mut dyn Transport,
+    pub(crate) transport: &'t mut dyn Transport,
 }
 
 impl<'t> Piv<'t> {
@@ -81,6 +106,11 @@ impl<'t> Piv<'t> {
             StatusWord::TriesLeft { tries } => Ok(PinState::TriesLeft { tries }),
             sw => Err(PivError::Unexpected { ins: 0x20, sw }),
         }
+    }
+
+    /// Sends one command (chained and GET RESPONSE-collected as needed).
+    pub(crate) fn send(&mut self, cmd: &Command) -> Result<apdu::Response, PivError> {
+        Ok(apdu::exchange(self.transport, cmd)?)
     }
 
     /// Reads a data object (GET DATA, SP 800-73-4 Part 2 §3.1.2). `Ok(None)` when absent.
