@@ -1,6 +1,8 @@
 //! Workflows shared by CLI and app (install, enroll, renew, remove, PIN) as resumable step
 //! machines with a journal. The first one is the read-only inventory of a token.
 
+pub mod csr;
+
 use serde::Serialize;
 
 use crate::token::{CertObject, Token, TokenError, TokenInfo};

@@ -90,7 +90,10 @@ mod tests {
     fn piv_pin_block_is_padded_and_checked() {
         assert_eq!(*Pin::new("123456".into()).piv_block().unwrap(), *b"123456\xFF\xFF");
         assert_eq!(*Pin::new("12345678".into()).piv_block().unwrap(), *b"12345678");
-        assert_eq!(Pin::new("12345".into()).piv_block().unwrap_err(), PinFormatError::Length { min: 6, max: 8 });
+        assert_eq!(
+            Pin::new("12345".into()).piv_block().unwrap_err(),
+            PinFormatError::Length { min: 6, max: 8 }
+        );
         assert_eq!(Pin::new("12a456".into()).piv_block().unwrap_err(), PinFormatError::NotDigits);
     }
 
@@ -102,7 +105,8 @@ mod tests {
 
     #[test]
     fn management_key_hex() {
-        let k = ManagementKey::from_hex("01 02 03 04 05 06 07 08 01:02:03:04:05:06:07:08 0102030405060708").unwrap();
+        let k = ManagementKey::from_hex("01 02 03 04 05 06 07 08 01:02:03:04:05:06:07:08 0102030405060708")
+            .unwrap();
         assert_eq!(k.expose(), ManagementKey::factory_default().expose());
         assert!(ManagementKey::from_hex("0102").is_none());
         assert!(ManagementKey::from_hex("zz").is_none());

@@ -2,7 +2,10 @@
 //! PKCS#11 modules). GUI and CLI send [`Request`]s and receive [`Event`]s through a sink;
 //! neither ever touches a device. A reader monitor thread feeds it reader changes.
 
+mod operation;
 mod worker;
+
+pub use operation::{Operation, Outcome};
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
@@ -16,13 +19,15 @@ use crate::reader::{Monitor, PcscStatus, ReaderInfo, ReaderSnapshot};
 use crate::token::{CertObject, TokenError, TokenInfo, TokenRef};
 
 /// What the service should do.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Request {
     /// Re-read readers and tokens now.
     Refresh,
     /// Read the certificates on a token.
     ListCertificates { token: TokenRef },
+    /// Run an operation on a token; answered by [`Event::Finished`].
+    Run { token: TokenRef, operation: Operation },
 }
 
 /// What the service reports.
@@ -33,6 +38,8 @@ pub enum Event {
     Snapshot(Snapshot),
     /// Answer to [`Request::ListCertificates`].
     Certificates { token: TokenRef, result: Result<Vec<CertObject>, TokenError> },
+    /// Answer to [`Request::Run`].
+    Finished { token: TokenRef, result: Result<Outcome, TokenError> },
 }
 
 /// Everything the app's sidebar and `ecert readers|tokens` show.
@@ -126,6 +133,26 @@ impl Service {
             }
         })?;
         service.request(Request::ListCertificates { token });
+        let result = rx.recv().map_err(|_| std::io::Error::other("service stopped before answering"))?;
+        drop(service);
+        Ok(result)
+    }
+}
+
+impl Service {
+    /// One-shot operation for the CLI.
+    pub fn run_blocking(
+        config: Config,
+        token: TokenRef,
+        operation: Operation,
+    ) -> std::io::Result<Result<Outcome, TokenError>> {
+        let (tx, rx) = mpsc::channel();
+        let service = Self::spawn(Config { live: false, ..config }, move |ev| {
+            if let Event::Finished { result, .. } = ev {
+                let _ = tx.send(result);
+            }
+        })?;
+        service.request(Request::Run { token, operation });
         let result = rx.recv().map_err(|_| std::io::Error::other("service stopped before answering"))?;
         drop(service);
         Ok(result)

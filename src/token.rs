@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use crate::cert::{CertError, CertSummary};
 use crate::p12file::P12Error;
-use crate::piv::{PinState, PivError};
+use crate::piv::{KeyAlgorithm, PinRef, PinState, PivError, PublicKey};
 use crate::pkcs11::Pkcs11Error;
+use crate::secret::{ManagementKey, Pin};
 
 /// Which medium a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -102,12 +103,31 @@ pub enum TokenError {
     File(#[from] P12Error),
     #[error(transparent)]
     Cert(#[from] CertError),
+    #[error(transparent)]
+    Csr(#[from] crate::ops::csr::CsrError),
     /// The operation needs the file's password (PKCS#12 bags are encrypted).
     #[error("a password is needed")]
     PasswordNeeded,
     /// No token matches the reference the user gave.
     #[error("no token matches {reference}")]
     NotFound { reference: String },
+    /// This medium cannot do that (a file cannot generate keys).
+    #[error("this medium does not support {operation}")]
+    Unsupported { operation: &'static str },
+    /// The location (PIV slot id, object id) does not name a place on this token.
+    #[error("{location:?} is not a slot on this token")]
+    BadLocation { location: String },
+    /// The operation needs a credential the caller did not give (nothing was sent).
+    #[error("the {what} is needed for this")]
+    CredentialNeeded { what: &'static str },
+}
+
+/// Credentials for one write operation. Each is used at most once and dropped (zeroized)
+/// with the request.
+#[derive(Debug, Default)]
+pub struct Auth {
+    pub pin: Option<Pin>,
+    pub management_key: Option<ManagementKey>,
 }
 
 /// A card, token or file holding e-Certs.
@@ -116,4 +136,50 @@ pub trait Token: Send {
 
     /// Every certificate object on the token, in the medium's order.
     fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError>;
+
+    /// PIN facts read now, without spending a try.
+    fn pin_status(&mut self) -> Result<PinFacts, TokenError> {
+        Ok(self.info().pin.unwrap_or_default())
+    }
+
+    /// Changes the PIN or PUK. One attempt: a wrong old value costs exactly one try.
+    fn change_pin(&mut self, _which: PinRef, _old: &Pin, _new: &Pin) -> Result<(), TokenError> {
+        Err(TokenError::Unsupported { operation: "changing the PIN" })
+    }
+
+    /// Unblocks the PIN with the PUK (PKCS#11: SO PIN) and sets a new one.
+    fn unblock_pin(&mut self, _puk: &Pin, _new_pin: &Pin) -> Result<(), TokenError> {
+        Err(TokenError::Unsupported { operation: "unblocking the PIN" })
+    }
+
+    /// Generates a key pair at `location`.
+    fn generate_key(
+        &mut self,
+        _location: &str,
+        _alg: KeyAlgorithm,
+        _auth: &Auth,
+    ) -> Result<PublicKey, TokenError> {
+        Err(TokenError::Unsupported { operation: "generating keys" })
+    }
+
+    /// Signs `input` (see [`crate::ops::csr::card_sign_input`]) with the key at `location`.
+    fn sign(
+        &mut self,
+        _location: &str,
+        _alg: KeyAlgorithm,
+        _input: &[u8],
+        _auth: &Auth,
+    ) -> Result<Vec<u8>, TokenError> {
+        Err(TokenError::Unsupported { operation: "signing" })
+    }
+
+    /// Writes a certificate at `location`.
+    fn import_certificate(&mut self, _location: &str, _der: &[u8], _auth: &Auth) -> Result<(), TokenError> {
+        Err(TokenError::Unsupported { operation: "writing certificates" })
+    }
+
+    /// Deletes the certificate at `location`.
+    fn delete_certificate(&mut self, _location: &str, _auth: &Auth) -> Result<(), TokenError> {
+        Err(TokenError::Unsupported { operation: "deleting certificates" })
+    }
 }

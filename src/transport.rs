@@ -15,6 +15,11 @@ pub trait Transport: Send {
     fn atr(&self) -> Option<Vec<u8>> {
         None
     }
+
+    /// Runs `f` with exclusive access to the card (PC/SC `SCardBeginTransaction` …
+    /// `SCardEndTransaction`), so a multi-APDU operation is never interleaved with another
+    /// application's commands (SELECT of another applet would drop our PIN state).
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport)) -> Result<(), TransportError>;
 }
 
 /// Why an APDU could not be exchanged at all (as opposed to a card saying no).

@@ -92,7 +92,11 @@ fn dynamic_template(items: &[(u8, &[u8])]) -> Zeroizing<Vec<u8>> {
 
 impl Piv<'_> {
     /// Mutual authentication with the management key. Two APDUs.
-    pub fn authenticate_management(&mut self, alg: MgmtAlgorithm, key: &ManagementKey) -> Result<(), PivError> {
+    pub fn authenticate_management(
+        &mut self,
+        alg: MgmtAlgorithm,
+        key: &ManagementKey,
+    ) -> Result<(), PivError> {
         if key.expose().len() != alg.key_len() {
             return Err(PivError::ManagementKeyRejected);
         }

@@ -48,6 +48,19 @@ impl Slot {
         }
     }
 
+    /// Parses "9a", "9C", "82" … as tools print slots.
+    pub fn from_id(text: &str) -> Option<Slot> {
+        let b = u8::from_str_radix(text.trim().trim_start_matches("0x"), 16).ok()?;
+        Some(match b {
+            0x9A => Self::Authentication,
+            0x9C => Self::Signature,
+            0x9D => Self::KeyManagement,
+            0x9E => Self::CardAuthentication,
+            0x82..=0x95 => Self::Retired(b - 0x81),
+            _ => return None,
+        })
+    }
+
     /// Short id as tools print it ("9a", "82").
     pub fn id(self) -> String {
         format!("{:02x}", self.key_ref())

@@ -77,4 +77,9 @@ fn slots_map_to_spec_tags() {
     assert_eq!(Slot::Retired(20).key_ref(), 0x95);
     assert_eq!(Slot::Retired(20).object_tag(), [0x5F, 0xC1, 0x20]);
     assert_eq!(Slot::all().len(), 24);
+    for s in Slot::all() {
+        assert_eq!(Slot::from_id(&s.id()), Some(s));
+    }
+    assert_eq!(Slot::from_id("9b"), None);
+    assert_eq!(Slot::from_id("zz"), None);
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::{Config, Event, Msg, Request, Snapshot};
 use crate::pkcs11::{discover_modules, LoadedModule};
 use crate::reader::{self, ReaderSnapshot};
-use crate::token::{CertObject, PivToken, Token, TokenError, TokenInfo, TokenRef};
+use crate::token::{PivToken, Token, TokenError, TokenInfo, TokenRef};
 use crate::transport::pcsc::PcscTransport;
 
 struct State {
@@ -53,8 +53,12 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, mut sink: impl FnMut(Even
                 publish(&mut st, &mut sink, true);
             }
             Some(Msg::Request(Request::ListCertificates { token })) => {
-                let result = certificates(&st, &token);
+                let result = open(&st, &token).and_then(|mut t| t.certificates());
                 sink(Event::Certificates { token, result });
+            }
+            Some(Msg::Request(Request::Run { token, operation })) => {
+                let result = open(&st, &token).and_then(|mut t| operation.run(t.as_mut()));
+                sink(Event::Finished { token, result });
             }
             None => {
                 next_poll = Instant::now() + config.token_poll;
@@ -107,18 +111,19 @@ fn probe_piv(reader: &str) -> Option<TokenInfo> {
     PivToken::open(Box::new(transport), reader).ok().map(|t| t.info().clone())
 }
 
-fn certificates(st: &State, token: &TokenRef) -> Result<Vec<CertObject>, TokenError> {
+/// Opens the token a reference names, for one request.
+fn open(st: &State, token: &TokenRef) -> Result<Box<dyn Token>, TokenError> {
     let not_found = || TokenError::NotFound { reference: token.to_string() };
     match token {
         TokenRef::Reader { reader } => {
             let transport = PcscTransport::connect_new(reader)
                 .map_err(|e| TokenError::Piv(crate::piv::PivError::Apdu(e.into())))?;
-            PivToken::open(Box::new(transport), reader)?.certificates()
+            Ok(Box::new(PivToken::open(Box::new(transport), reader)?))
         }
         TokenRef::Pkcs11 { module, .. } => {
             let m = st.modules.iter().find(|m| &m.spec().path == module).ok_or_else(not_found)?;
-            m.open(token)?.ok_or_else(not_found)?.certificates()
+            Ok(Box::new(m.open(token)?.ok_or_else(not_found)?))
         }
-        TokenRef::File { path } => crate::p12file::P12File::open(path)?.certificates(),
+        TokenRef::File { path } => Ok(Box::new(crate::p12file::P12File::open(path)?)),
     }
 }

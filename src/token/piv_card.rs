@@ -2,10 +2,65 @@
 //! the demo card). Each call selects the application first, so another application's
 //! SELECT in between does not confuse us.
 
-use crate::piv::{Piv, Slot};
+use crate::piv::{AppInfo, KeyAlgorithm, MgmtAlgorithm, PinRef, Piv, PivError, PublicKey, Slot};
+use crate::secret::{ManagementKey, Pin};
 use crate::transport::Transport;
 
-use super::{CertObject, PinFacts, Token, TokenError, TokenInfo, TokenKind, TokenRef};
+use super::{Auth, CertObject, PinFacts, Token, TokenError, TokenInfo, TokenKind, TokenRef};
+
+fn slot(location: &str) -> Result<Slot, TokenError> {
+    Slot::from_id(location).ok_or_else(|| TokenError::BadLocation { location: location.to_owned() })
+}
+
+/// Authenticates with the management key: 3DES first (SP 800-78-4 default), then AES-192
+/// for cards whose 24-byte key is AES (newer cards). A rejected key is never retried with
+/// the same algorithm.
+fn admin(piv: &mut Piv<'_>, auth: &Auth) -> Result<(), TokenError> {
+    let key = auth.management_key.as_ref().ok_or(TokenError::CredentialNeeded { what: "management key" })?;
+    admin_with(piv, key)
+}
+
+fn admin_with(piv: &mut Piv<'_>, key: &ManagementKey) -> Result<(), TokenError> {
+    let algs: &[MgmtAlgorithm] = match key.expose().len() {
+        16 => &[MgmtAlgorithm::Aes128],
+        24 => &[MgmtAlgorithm::TripleDes, MgmtAlgorithm::Aes192],
+        _ => &[MgmtAlgorithm::Aes256],
+    };
+    let mut last = PivError::ManagementKeyRejected;
+    for alg in algs {
+        match piv.authenticate_management(*alg, key) {
+            Ok(()) => return Ok(()),
+            Err(e @ PivError::ManagementKeyRejected) => last = e,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(last.into())
+}
+
+/// Runs `f` on the selected PIV application inside one PC/SC transaction.
+fn with_piv<R>(
+    transport: &mut dyn Transport,
+    f: impl FnOnce(&mut Piv<'_>, &AppInfo) -> Result<R, TokenError>,
+) -> Result<R, TokenError> {
+    let mut f = Some(f);
+    let mut out = None;
+    transport
+        .exclusive(&mut |t| {
+            if let Some(f) = f.take() {
+                out = Some(
+                    Piv::select(t).map_err(TokenError::from).and_then(|(mut piv, app)| f(&mut piv, &app)),
+                );
+            }
+        })
+        .map_err(|e| TokenError::Piv(PivError::Apdu(e.into())))?;
+    out.unwrap_or(Err(TokenError::Piv(PivError::Apdu(crate::apdu::ApduError::Transport(
+        crate::transport::TransportError::Disconnected,
+    )))))
+}
+
+fn pin_of(auth: &Auth) -> Result<&Pin, TokenError> {
+    auth.pin.as_ref().ok_or(TokenError::CredentialNeeded { what: "PIN" })
+}
 
 /// A PIV card reached through `transport`.
 pub struct PivToken {
@@ -16,8 +71,7 @@ pub struct PivToken {
 impl PivToken {
     /// Selects PIV on the card and reads its PIN state (two APDUs; no try spent).
     pub fn open(mut transport: Box<dyn Transport>, reader: &str) -> Result<Self, TokenError> {
-        let (mut piv, app) = Piv::select(transport.as_mut())?;
-        let pin = piv.pin_state()?;
+        let (app, pin) = with_piv(transport.as_mut(), |piv, app| Ok((app.clone(), piv.pin_state()?)))?;
         let info = TokenInfo {
             reference: TokenRef::Reader { reader: reader.to_owned() },
             kind: TokenKind::PivCard,
@@ -38,14 +92,79 @@ impl Token for PivToken {
         &self.info
     }
 
-    fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError> {
-        let (mut piv, _) = Piv::select(self.transport.as_mut())?;
-        let mut out = Vec::new();
-        for slot in [Slot::Authentication, Slot::Signature, Slot::KeyManagement, Slot::CardAuthentication] {
-            if let Some(der) = piv.read_certificate(slot)? {
-                out.push(CertObject::new(slot.id(), None, der));
+    fn pin_status(&mut self) -> Result<PinFacts, TokenError> {
+        with_piv(self.transport.as_mut(), |piv, _| {
+            let facts = PinFacts::from(piv.pin_state()?);
+            self.info.pin = Some(facts);
+            Ok(facts)
+        })
+    }
+
+    fn change_pin(&mut self, which: PinRef, old: &Pin, new: &Pin) -> Result<(), TokenError> {
+        with_piv(self.transport.as_mut(), |piv, _| Ok(piv.change(which, old, new)?))
+    }
+
+    fn unblock_pin(&mut self, puk: &Pin, new_pin: &Pin) -> Result<(), TokenError> {
+        with_piv(self.transport.as_mut(), |piv, _| Ok(piv.unblock(puk, new_pin)?))
+    }
+
+    fn generate_key(
+        &mut self,
+        location: &str,
+        alg: KeyAlgorithm,
+        auth: &Auth,
+    ) -> Result<PublicKey, TokenError> {
+        let slot = slot(location)?;
+        with_piv(self.transport.as_mut(), |piv, _| {
+            admin(piv, auth)?;
+            Ok(piv.generate_key(slot, alg)?)
+        })
+    }
+
+    fn sign(
+        &mut self,
+        location: &str,
+        alg: KeyAlgorithm,
+        input: &[u8],
+        auth: &Auth,
+    ) -> Result<Vec<u8>, TokenError> {
+        let slot = slot(location)?;
+        with_piv(self.transport.as_mut(), |piv, _| {
+            // 9E (card authentication) needs no PIN (SP 800-73-4 Part 1 Table 4b).
+            if slot != Slot::CardAuthentication {
+                piv.verify_pin(pin_of(auth)?)?;
             }
-        }
-        Ok(out)
+            Ok(piv.sign_raw(slot, alg, input)?)
+        })
+    }
+
+    fn import_certificate(&mut self, location: &str, der: &[u8], auth: &Auth) -> Result<(), TokenError> {
+        let slot = slot(location)?;
+        crate::cert::CertSummary::from_der(der)?;
+        with_piv(self.transport.as_mut(), |piv, _| {
+            admin(piv, auth)?;
+            Ok(piv.put_certificate(slot, der)?)
+        })
+    }
+
+    fn delete_certificate(&mut self, location: &str, auth: &Auth) -> Result<(), TokenError> {
+        let slot = slot(location)?;
+        with_piv(self.transport.as_mut(), |piv, _| {
+            admin(piv, auth)?;
+            Ok(piv.delete_certificate(slot)?)
+        })
+    }
+
+    fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError> {
+        with_piv(self.transport.as_mut(), |piv, _| {
+            let mut out = Vec::new();
+            for slot in [Slot::Authentication, Slot::Signature, Slot::KeyManagement, Slot::CardAuthentication]
+            {
+                if let Some(der) = piv.read_certificate(slot)? {
+                    out.push(CertObject::new(slot.id(), None, der));
+                }
+            }
+            Ok(out)
+        })
     }
 }

@@ -49,4 +49,9 @@ impl Transport for MemoryTransport {
     fn atr(&self) -> Option<Vec<u8>> {
         self.atr.clone()
     }
+
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport)) -> Result<(), TransportError> {
+        f(self);
+        Ok(())
+    }
 }

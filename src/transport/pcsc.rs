@@ -3,7 +3,7 @@
 
 use std::ffi::CString;
 
-use pcsc::{Card, Context, Protocols, Scope, ShareMode, MAX_BUFFER_SIZE_EXTENDED};
+use pcsc::{Card, Context, Disposition, Protocols, Scope, ShareMode, MAX_BUFFER_SIZE_EXTENDED};
 
 use super::{Transport, TransportError};
 
@@ -39,16 +39,53 @@ impl PcscTransport {
     }
 }
 
+fn transmit_on(card: &Card, capdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+    let mut buf = vec![0u8; MAX_BUFFER_SIZE_EXTENDED];
+    let n = card.transmit(capdu, &mut buf).map_err(|e| TransportError::from_pcsc("SCardTransmit", e))?.len();
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// The card while we hold its transaction.
+struct InTransaction<'a> {
+    card: &'a Card,
+}
+
+impl Transport for InTransaction<'_> {
+    fn transmit(&mut self, capdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        transmit_on(self.card, capdu)
+    }
+
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport)) -> Result<(), TransportError> {
+        f(self);
+        Ok(())
+    }
+}
+
 impl Transport for PcscTransport {
     fn transmit(&mut self, capdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let mut buf = vec![0u8; MAX_BUFFER_SIZE_EXTENDED];
-        let n = self
-            .card
-            .transmit(capdu, &mut buf)
-            .map_err(|e| TransportError::from_pcsc("SCardTransmit", e))?
-            .len();
-        buf.truncate(n);
-        Ok(buf)
+        transmit_on(&self.card, capdu)
+    }
+
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport)) -> Result<(), TransportError> {
+        // A card reset by another application (SCARD_W_RESET_CARD) is reconnected once; the
+        // operation then starts from SELECT as every operation does.
+        let mut reconnected = false;
+        loop {
+            match self.card.transaction() {
+                Ok(tx) => {
+                    f(&mut InTransaction { card: &tx });
+                    return tx
+                        .end(Disposition::LeaveCard)
+                        .map_err(|(_, e)| TransportError::from_pcsc("SCardEndTransaction", e));
+                }
+                Err(pcsc::Error::ResetCard) if !reconnected => reconnected = true,
+                Err(e) => return Err(TransportError::from_pcsc("SCardBeginTransaction", e)),
+            }
+            self.card
+                .reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard)
+                .map_err(|e| TransportError::from_pcsc("SCardReconnect", e))?;
+        }
     }
 
     fn atr(&self) -> Option<Vec<u8>> {

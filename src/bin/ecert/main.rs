@@ -1,8 +1,11 @@
 //! `ecert`: the scriptable command line of e-Cert Manager. Presentation only: every device
 //! call goes through the core's service worker. `--json` output is stable for scripts.
 
+mod card;
 mod output;
+mod secrets;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +52,78 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show one certificate's details.
+    Show {
+        #[arg(long, default_value = "9a")]
+        slot: String,
+        #[command(flatten)]
+        target: card::Target,
+    },
+    /// Export a certificate (PEM by default).
+    Export {
+        #[arg(long, default_value = "9a")]
+        slot: String,
+        #[arg(long, conflicts_with = "der")]
+        pem: bool,
+        #[arg(long)]
+        der: bool,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        target: card::Target,
+    },
+    /// PIN and PUK: status, change, unblock.
+    Pin {
+        #[command(subcommand)]
+        command: card::PinCommand,
+        #[command(flatten)]
+        target: card::Target,
+    },
+    /// Generate a key pair on the card; prints the public key (PEM).
+    Keygen {
+        #[arg(long)]
+        slot: String,
+        #[arg(long, value_enum, default_value = "p256")]
+        alg: card::Alg,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        target: card::Target,
+    },
+    /// Make a PKCS#10 request signed by the card key in SLOT.
+    Csr {
+        #[arg(long)]
+        slot: String,
+        /// Subject DN, RFC 4514 (e.g. "CN=Chan Tai Man,O=Example,C=HK").
+        #[arg(long)]
+        subject: String,
+        /// The slot's public key (PEM or DER SubjectPublicKeyInfo, as `ecert keygen` wrote it).
+        #[arg(long)]
+        public_key: PathBuf,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        target: card::Target,
+    },
+    /// Write a certificate (PEM or DER file) into SLOT.
+    ImportCert {
+        #[arg(long)]
+        slot: String,
+        file: PathBuf,
+        #[command(flatten)]
+        target: card::Target,
+    },
+    /// Delete the certificate in SLOT (write a --backup first).
+    Delete {
+        #[arg(long)]
+        slot: String,
+        #[arg(long)]
+        backup: Option<PathBuf>,
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        target: card::Target,
+    },
 }
 
 fn main() -> ExitCode {
@@ -78,12 +153,25 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 &snap.tokens.iter().map(|t| t.reference.clone()).collect::<Vec<_>>(),
                 token.as_deref(),
             )?;
-            let certs = Service::certificates_blocking(Config::default(), reference.clone())
-                .map_err(|e| e.to_string())?
-                .map_err(|e| e.to_string())?;
+            let certs = card::certificates(&reference)?;
             output::certs(&reference, &certs, json)
         }
         Command::Anchors { json } => output::anchors(json),
+        Command::Show { slot, target } => {
+            let token = card::resolve(&target)?;
+            let certs = card::certificates(&token)?;
+            output::show(&certs, &slot, target.json)
+        }
+        Command::Export { slot, pem: _, der, out, target } => {
+            card::export(&target, &slot, der, out.as_deref())
+        }
+        Command::Pin { command, target } => card::pin(&command, &target),
+        Command::Keygen { slot, alg, out, target } => card::keygen(&target, &slot, alg, out.as_deref()),
+        Command::Csr { slot, subject, public_key, out, target } => {
+            card::csr(&target, &slot, &subject, &public_key, out.as_deref())
+        }
+        Command::ImportCert { slot, file, target } => card::import_cert(&target, &slot, &file),
+        Command::Delete { slot, backup, yes, target } => card::delete(&target, &slot, backup.as_deref(), yes),
     }
 }
 
@@ -92,7 +180,7 @@ fn snapshot(pkcs11: bool) -> Result<ecert::service::Snapshot, String> {
 }
 
 /// Picks the token the user named, or the only one present.
-fn choose_token(tokens: &[TokenRef], wanted: Option<&str>) -> Result<TokenRef, String> {
+pub(crate) fn choose_token(tokens: &[TokenRef], wanted: Option<&str>) -> Result<TokenRef, String> {
     match wanted {
         Some(text) => {
             let hits: Vec<&TokenRef> = tokens.iter().filter(|t| t.matches(text)).collect();

@@ -5,7 +5,52 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use ecert::reader::PcscStatus;
 use ecert::service::Snapshot;
-use ecert::token::{CertObject, TokenRef};
+use ecert::token::{CertObject, PinFacts, TokenError, TokenRef};
+
+/// The one place CLI errors become text.
+pub fn error_text(err: &TokenError) -> String {
+    err.to_string()
+}
+
+pub fn pin_status(facts: PinFacts, json: bool) -> Result<ExitCode, String> {
+    if json {
+        return print_json(&facts);
+    }
+    if facts.locked {
+        println!("PIN blocked. Unblock it with the PUK: ecert pin unblock");
+    } else if let Some(n) = facts.tries_left {
+        println!("PIN: {n} tries left{}", if facts.verified { " (verified)" } else { "" });
+    } else if facts.final_try {
+        println!("PIN: final try — a wrong PIN now blocks the token");
+    } else if facts.count_low {
+        println!("PIN: a wrong PIN was entered since the last success");
+    } else {
+        println!("PIN: ok");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(certs: &[CertObject], slot: &str, json: bool) -> Result<ExitCode, String> {
+    let cert = certs
+        .iter()
+        .find(|c| c.location.eq_ignore_ascii_case(slot))
+        .ok_or_else(|| format!("there is no certificate in slot {slot}"))?;
+    if json {
+        return print_json(cert);
+    }
+    let Some(s) = &cert.summary else {
+        println!("Slot {slot}: {} bytes that are not a readable certificate", cert.der.len());
+        return Ok(ExitCode::FAILURE);
+    };
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    println!("Slot:        {}", cert.location);
+    println!("Owner:       {}", s.subject);
+    println!("Issuer:      {}", s.issuer);
+    println!("Serial:      {}", s.serial);
+    println!("Days left:   {}", s.days_left(now));
+    println!("SHA-256:     {}", s.sha256);
+    Ok(ExitCode::SUCCESS)
+}
 
 fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<ExitCode, String> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;

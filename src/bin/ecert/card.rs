@@ -1,0 +1,249 @@
+//! CLI verbs that act on a card or token: PIN status/change/unblock, key generation, CSR,
+//! certificate import, export and deletion. All go through the service worker.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use der::Decode;
+use ecert::piv::{KeyAlgorithm, PinRef};
+use ecert::service::{Config, Operation, Outcome, Service};
+use ecert::token::{Auth, CertObject, PinFacts, TokenRef};
+
+use crate::secrets::SecretSource;
+
+#[derive(Subcommand)]
+pub enum PinCommand {
+    /// Tries left and PIN flags, read without spending a try.
+    Status,
+    /// Change the PIN (or the PUK with --puk).
+    Change {
+        #[arg(long)]
+        puk: bool,
+    },
+    /// Unblock a blocked PIN with the PUK and set a new PIN.
+    Unblock,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Alg {
+    Rsa2048,
+    P256,
+    P384,
+}
+
+impl From<Alg> for KeyAlgorithm {
+    fn from(a: Alg) -> Self {
+        match a {
+            Alg::Rsa2048 => Self::Rsa2048,
+            Alg::P256 => Self::EccP256,
+            Alg::P384 => Self::EccP384,
+        }
+    }
+}
+
+/// Options every card verb shares.
+#[derive(Args)]
+pub struct Target {
+    /// Reader name, token label or serial, or a reference from `ecert tokens`.
+    #[arg(long, global = true)]
+    pub token: Option<String>,
+    /// Read PIN, PUK, new PIN and management key from stdin, one per line.
+    #[arg(long, global = true)]
+    pub pin_stdin: bool,
+    /// Ask for the management key instead of using the factory default.
+    #[arg(long, global = true)]
+    pub mgmt_key: bool,
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+pub fn resolve(target: &Target) -> Result<TokenRef, String> {
+    let snap = Service::snapshot_blocking(Config::default()).map_err(|e| e.to_string())?;
+    let refs: Vec<TokenRef> = snap.tokens.iter().map(|t| t.reference.clone()).collect();
+    crate::choose_token(&refs, target.token.as_deref())
+}
+
+pub fn run_op(token: &TokenRef, op: Operation) -> Result<Outcome, String> {
+    Service::run_blocking(Config::default(), token.clone(), op)
+        .map_err(|e| e.to_string())?
+        .map_err(|e| crate::output::error_text(&e))
+}
+
+fn admin_auth(target: &Target, secrets: &mut SecretSource) -> Result<Auth, String> {
+    let management_key = if target.mgmt_key {
+        secrets.management_key()?
+    } else {
+        ecert::secret::ManagementKey::factory_default()
+    };
+    Ok(Auth { pin: None, management_key: Some(management_key) })
+}
+
+pub fn pin(cmd: &PinCommand, target: &Target) -> Result<ExitCode, String> {
+    let token = resolve(target)?;
+    let mut secrets = SecretSource::new(target.pin_stdin);
+    // Always show the state first: the user must know the tries left before typing.
+    let Outcome::Pin(facts) = run_op(&token, Operation::PinStatus)? else {
+        return Err("unexpected answer".into());
+    };
+    match cmd {
+        PinCommand::Status => return crate::output::pin_status(facts, target.json),
+        PinCommand::Change { puk } => {
+            warn_tries(facts, *puk);
+            let which = if *puk { PinRef::Puk } else { PinRef::Pin };
+            let name = if *puk { "PUK" } else { "PIN" };
+            let old = secrets.pin(&format!("current {name}"))?;
+            let new = secrets.new_pin(&format!("new {name}"))?;
+            run_op(&token, Operation::ChangePin { which, old, new })?;
+            eprintln!("{name} changed.");
+        }
+        PinCommand::Unblock => {
+            let puk = secrets.pin("PUK")?;
+            let new_pin = secrets.new_pin("new PIN")?;
+            run_op(&token, Operation::UnblockPin { puk, new_pin })?;
+            eprintln!("PIN unblocked and set.");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn warn_tries(facts: PinFacts, puk: bool) {
+    if puk {
+        return;
+    }
+    if facts.locked {
+        eprintln!("The PIN is blocked: use `ecert pin unblock` with the PUK.");
+    } else if let Some(n) = facts.tries_left {
+        eprintln!("{n} PIN tries left.{}", if n == 1 { " A wrong PIN now blocks the card." } else { "" });
+    }
+}
+
+pub fn keygen(target: &Target, slot: &str, alg: Alg, out: Option<&Path>) -> Result<ExitCode, String> {
+    let token = resolve(target)?;
+    let mut secrets = SecretSource::new(target.pin_stdin);
+    let auth = admin_auth(target, &mut secrets)?;
+    let Outcome::PublicKey(key) =
+        run_op(&token, Operation::GenerateKey { location: slot.to_owned(), alg: alg.into(), auth })?
+    else {
+        return Err("unexpected answer".into());
+    };
+    write_pem("PUBLIC KEY", &key.spki_der, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn csr(
+    target: &Target,
+    slot: &str,
+    subject: &str,
+    public_key: &Path,
+    out: Option<&Path>,
+) -> Result<ExitCode, String> {
+    let subject = ecert::ops::csr::parse_subject(subject).map_err(|e| e.to_string())?;
+    let spki_der = read_der_or_pem(public_key, "PUBLIC KEY")?;
+    let alg = key_algorithm(&spki_der)?;
+    let token = resolve(target)?;
+    let mut secrets = SecretSource::new(target.pin_stdin);
+    let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
+    let auth = Auth { pin, management_key: None };
+    let Outcome::Csr(der) =
+        run_op(&token, Operation::Csr { location: slot.to_owned(), alg, subject, spki_der, auth })?
+    else {
+        return Err("unexpected answer".into());
+    };
+    write_pem("CERTIFICATE REQUEST", &der, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import_cert(target: &Target, slot: &str, file: &Path) -> Result<ExitCode, String> {
+    let der = read_der_or_pem(file, "CERTIFICATE")?;
+    ecert::cert::CertSummary::from_der(&der).map_err(|e| format!("{}: {e}", file.display()))?;
+    let token = resolve(target)?;
+    let mut secrets = SecretSource::new(target.pin_stdin);
+    let auth = admin_auth(target, &mut secrets)?;
+    run_op(&token, Operation::ImportCertificate { location: slot.to_owned(), der, auth })?;
+    eprintln!("Certificate written to slot {slot}.");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn delete(target: &Target, slot: &str, backup: Option<&Path>, yes: bool) -> Result<ExitCode, String> {
+    let token = resolve(target)?;
+    let certs = certificates(&token)?;
+    let Some(cert) = certs.iter().find(|c| c.location.eq_ignore_ascii_case(slot)) else {
+        return Err(format!("there is no certificate in slot {slot}"));
+    };
+    if let Some(path) = backup {
+        write_pem("CERTIFICATE", &cert.der, Some(path))?;
+        eprintln!("Backup written to {}.", path.display());
+    }
+    if !yes {
+        return Err("deleting needs --yes (and a --backup FILE is recommended)".into());
+    }
+    let mut secrets = SecretSource::new(target.pin_stdin);
+    let auth = admin_auth(target, &mut secrets)?;
+    run_op(&token, Operation::DeleteCertificate { location: slot.to_owned(), auth })?;
+    eprintln!("Certificate in slot {slot} deleted.");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn certificates(token: &TokenRef) -> Result<Vec<CertObject>, String> {
+    Service::certificates_blocking(Config::default(), token.clone())
+        .map_err(|e| e.to_string())?
+        .map_err(|e| crate::output::error_text(&e))
+}
+
+pub fn export(target: &Target, slot: &str, der_out: bool, out: Option<&Path>) -> Result<ExitCode, String> {
+    let token = resolve(target)?;
+    let certs = certificates(&token)?;
+    let cert = certs
+        .iter()
+        .find(|c| c.location.eq_ignore_ascii_case(slot))
+        .ok_or_else(|| format!("there is no certificate in slot {slot}"))?;
+    if der_out {
+        let path = out.ok_or("--der needs --out FILE")?;
+        std::fs::write(path, &cert.der).map_err(|e| format!("{}: {e}", path.display()))?;
+    } else {
+        write_pem("CERTIFICATE", &cert.der, out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn key_algorithm(spki_der: &[u8]) -> Result<KeyAlgorithm, String> {
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(|e| format!("public key: {e}"))?;
+    let curve = spki.algorithm.parameters_oid().ok().map(|o| o.to_string());
+    match (spki.algorithm.oid.to_string().as_str(), curve.as_deref()) {
+        ("1.2.840.113549.1.1.1", _) => Ok(KeyAlgorithm::Rsa2048),
+        ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => Ok(KeyAlgorithm::EccP256),
+        ("1.2.840.10045.2.1", Some("1.3.132.0.34")) => Ok(KeyAlgorithm::EccP384),
+        (oid, _) => Err(format!("unsupported public key algorithm {oid}")),
+    }
+}
+
+/// Reads DER, or PEM with `label`.
+pub fn read_der_or_pem(path: &Path, label: &str) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.starts_with(b"-----BEGIN") {
+        let (found, der) = pem_rfc7468::decode_vec(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        if found != label {
+            return Err(format!("{}: expected PEM {label}, found {found}", path.display()));
+        }
+        return Ok(der);
+    }
+    Ok(bytes)
+}
+
+pub fn write_pem(label: &str, der: &[u8], out: Option<&Path>) -> Result<(), String> {
+    let pem =
+        pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der).map_err(|e| e.to_string())?;
+    if let Some(path) = out {
+        return write_new(path, pem.as_bytes());
+    }
+    print!("{pem}");
+    Ok(())
+}
+
+/// Writes a file atomically (temp file + rename) so a half-written output never remains.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp: PathBuf = path.with_extension("part");
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}

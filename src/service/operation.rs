@@ -1,0 +1,95 @@
+//! Operations the worker runs on one token for GUI and CLI. Each carries its own
+//! credentials, used once and zeroized when the operation is dropped.
+
+use x509_cert::name::Name;
+
+use crate::piv::{KeyAlgorithm, PinRef, PublicKey};
+use crate::secret::Pin;
+use crate::token::{Auth, PinFacts, Token, TokenError};
+
+/// What to do on a token.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Operation {
+    /// Read PIN tries/flags without spending a try.
+    PinStatus,
+    ChangePin {
+        which: PinRef,
+        old: Pin,
+        new: Pin,
+    },
+    UnblockPin {
+        puk: Pin,
+        new_pin: Pin,
+    },
+    GenerateKey {
+        location: String,
+        alg: KeyAlgorithm,
+        auth: Auth,
+    },
+    /// Sign a PKCS#10 request for `subject` with the key at `location` whose public key is
+    /// `spki_der`.
+    Csr {
+        location: String,
+        alg: KeyAlgorithm,
+        subject: Name,
+        spki_der: Vec<u8>,
+        auth: Auth,
+    },
+    ImportCertificate {
+        location: String,
+        der: Vec<u8>,
+        auth: Auth,
+    },
+    DeleteCertificate {
+        location: String,
+        auth: Auth,
+    },
+}
+
+/// What an operation produced.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Outcome {
+    Pin(PinFacts),
+    PublicKey(PublicKey),
+    Csr(Vec<u8>),
+    Done,
+}
+
+impl Operation {
+    pub(super) fn run(self, token: &mut dyn Token) -> Result<Outcome, TokenError> {
+        match self {
+            Self::PinStatus => token.pin_status().map(Outcome::Pin),
+            Self::ChangePin { which, old, new } => {
+                token.change_pin(which, &old, &new).map(|()| Outcome::Done)
+            }
+            Self::UnblockPin { puk, new_pin } => token.unblock_pin(&puk, &new_pin).map(|()| Outcome::Done),
+            Self::GenerateKey { location, alg, auth } => {
+                token.generate_key(&location, alg, &auth).map(Outcome::PublicKey)
+            }
+            Self::Csr { location, alg, subject, spki_der, auth } => {
+                // Keep the token's own error (wrong PIN, card removed) rather than text.
+                let mut sign_error = None;
+                let csr = crate::ops::csr::build_csr(subject, &spki_der, alg, Vec::new(), |input| {
+                    token.sign(&location, alg, input, &auth).map_err(|e| {
+                        let text = e.to_string();
+                        sign_error = Some(e);
+                        text
+                    })
+                });
+                match (csr, sign_error) {
+                    (Ok(der), _) => Ok(Outcome::Csr(der)),
+                    (Err(_), Some(e)) => Err(e),
+                    (Err(e), None) => Err(TokenError::Csr(e)),
+                }
+            }
+            Self::ImportCertificate { location, der, auth } => {
+                token.import_certificate(&location, &der, &auth).map(|()| Outcome::Done)
+            }
+            Self::DeleteCertificate { location, auth } => {
+                token.delete_certificate(&location, &auth).map(|()| Outcome::Done)
+            }
+        }
+    }
+}
