@@ -36,6 +36,9 @@ pub enum Operation {
         spki_der: Vec<u8>,
         auth: Auth,
     },
+    /// A test signature: SHA-256 (P-256, RSA) or SHA-384 (P-384) of `message`, signed by
+    /// the key at `location`; the result verifies with `openssl dgst -verify`.
+    Sign { location: String, alg: KeyAlgorithm, message: Vec<u8>, auth: Auth },
     ImportCertificate {
         location: String,
         der: Vec<u8>,
@@ -54,6 +57,7 @@ pub enum Outcome {
     Pin(PinFacts),
     PublicKey(PublicKey),
     Csr(Vec<u8>),
+    Signature(Vec<u8>),
     Done,
 }
 
@@ -83,6 +87,10 @@ impl Operation {
                     (Err(_), Some(e)) => Err(e),
                     (Err(e), None) => Err(TokenError::Csr(e)),
                 }
+            }
+            Self::Sign { location, alg, message, auth } => {
+                let input = crate::ops::csr::card_sign_input(alg, &message);
+                token.sign(&location, alg, &input, &auth).map(Outcome::Signature)
             }
             Self::ImportCertificate { location, der, auth } => {
                 token.import_certificate(&location, &der, &auth).map(|()| Outcome::Done)

@@ -154,6 +154,21 @@ pub fn csr(
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn sign(target: &Target, slot: &str, public_key: &Path, file: &Path, out: &Path) -> Result<ExitCode, String> {
+    let alg = key_algorithm(&read_der_or_pem(public_key, "PUBLIC KEY")?)?;
+    let message = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let token = resolve(target)?;
+    let mut secrets = SecretSource::new(target.pin_stdin);
+    let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
+    let auth = Auth { pin, management_key: None };
+    let Outcome::Signature(sig) = run_op(&token, Operation::Sign { location: slot.to_owned(), alg, message, auth })?
+    else {
+        return Err("unexpected answer".into());
+    };
+    write_new(out, &sig)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn import_cert(target: &Target, slot: &str, file: &Path) -> Result<ExitCode, String> {
     let der = read_der_or_pem(file, "CERTIFICATE")?;
     ecert::cert::CertSummary::from_der(&der).map_err(|e| format!("{}: {e}", file.display()))?;

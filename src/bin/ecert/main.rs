@@ -105,6 +105,19 @@ enum Command {
         #[command(flatten)]
         target: card::Target,
     },
+    /// Sign FILE with the card key in SLOT (a test signature, verifiable with openssl dgst).
+    Sign {
+        #[arg(long)]
+        slot: String,
+        /// The slot's public key (to know the key type), as `ecert keygen` wrote it.
+        #[arg(long)]
+        public_key: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        target: card::Target,
+    },
     /// Write a certificate (PEM or DER file) into SLOT.
     ImportCert {
         #[arg(long)]
@@ -170,6 +183,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Csr { slot, subject, public_key, out, target } => {
             card::csr(&target, &slot, &subject, &public_key, out.as_deref())
         }
+        Command::Sign { slot, public_key, file, out, target } => card::sign(&target, &slot, &public_key, &file, &out),
         Command::ImportCert { slot, file, target } => card::import_cert(&target, &slot, &file),
         Command::Delete { slot, backup, yes, target } => card::delete(&target, &slot, backup.as_deref(), yes),
     }
