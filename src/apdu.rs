@@ -69,6 +69,26 @@ impl Command {
         Ok(out)
     }
 
+    /// Encodes as an extended-length APDU (ISO 7816-4 §5.1, cases 2E–4E): Lc as 00 + two
+    /// bytes, Le as two bytes (three when there is no data); Le 65536 is encoded as 0000.
+    pub fn to_extended_bytes(&self) -> Result<Zeroizing<Vec<u8>>, ApduError> {
+        let lc = u16::try_from(self.data.len()).map_err(|_| ApduError::DataTooLong { len: self.data.len() })?;
+        let mut out = Zeroizing::new(Vec::with_capacity(self.data.len() + 9));
+        out.extend_from_slice(&[self.cla, self.ins, self.p1, self.p2]);
+        if lc > 0 {
+            out.push(0);
+            out.extend_from_slice(&lc.to_be_bytes());
+            out.extend_from_slice(&self.data);
+        }
+        if let Some(le) = self.le {
+            if lc == 0 {
+                out.push(0);
+            }
+            out.extend_from_slice(&le.to_be_bytes());
+        }
+        Ok(out)
+    }
+
     /// Splits a long command into short commands using command chaining (CLA bit b5,
     /// ISO 7816-4 §5.3.3). Every chunk but the last has the chaining bit and no Le.
     pub fn chunks(&self) -> Vec<Command> {

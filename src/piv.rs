@@ -127,8 +127,9 @@ impl<'t> Piv<'t> {
         }
     }
 
-    /// Reads the certificate in `slot`, `Ok(None)` when the slot is empty. Compressed
-    /// certificates (CertInfo bit 0, Part 1 Table 10) are reported as malformed for now.
+    /// Reads the certificate in `slot`, `Ok(None)` when the slot is empty. A gzip-compressed
+    /// certificate (CertInfo 71 = 01, Part 1 Table 10) is inflated, bounded by
+    /// [`MAX_CERT_LEN`].
     pub fn read_certificate(&mut self, slot: Slot) -> Result<Option<Vec<u8>>, PivError> {
         let Some(object) = self.get_data(&slot.object_tag())? else {
             return Ok(None);
@@ -140,8 +141,43 @@ impl<'t> Piv<'t> {
         if cert.is_empty() {
             return Ok(None);
         }
+        let compressed = tlv::find(&object, 0x71).ok().and_then(|v| v.first().copied()) == Some(0x01);
+        if compressed {
+            return inflate(cert).map(Some);
+        }
         Ok(Some(cert.to_vec()))
     }
+
+    /// Number of retired key slots holding a certificate on the card, from the Key History
+    /// object (5FC10C, Part 1 Table 19, tag C1). `None` when the card has no such object.
+    pub fn retired_with_certs(&mut self) -> Result<Option<u8>, PivError> {
+        let Some(object) = self.get_data(&[0x5F, 0xC1, 0x0C])? else { return Ok(None) };
+        Ok(tlv::find(&object, 0xC1).ok().and_then(|v| v.first().copied()).map(|n| n.min(20)))
+    }
+
+    /// The card's GUID from the CHUID (5FC102, Part 1 Table 9, tag 34), hex. It identifies
+    /// the card (for journals) without any personal data.
+    pub fn card_guid(&mut self) -> Result<Option<String>, PivError> {
+        let Some(object) = self.get_data(&[0x5F, 0xC1, 0x02])? else { return Ok(None) };
+        Ok(tlv::find(&object, 0x34).ok().filter(|g| g.iter().any(|b| *b != 0)).map(hex::encode_upper))
+    }
+}
+
+/// Largest certificate we accept after decompression (a PIV object is at most 3 kB on most
+/// cards; 64 KiB leaves room and stops a decompression bomb).
+pub const MAX_CERT_LEN: u64 = 64 * 1024;
+
+fn inflate(data: &[u8]) -> Result<Vec<u8>, PivError> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(data)
+        .take(MAX_CERT_LEN + 1)
+        .read_to_end(&mut out)
+        .map_err(|_| PivError::Malformed(TlvError::BadLength { offset: 0, byte: 0x70 }))?;
+    if out.len() as u64 > MAX_CERT_LEN {
+        return Err(PivError::Malformed(TlvError::BadLength { offset: 0, byte: 0x70 }));
+    }
+    Ok(out)
 }
 
 fn parse_app_info(data: &[u8]) -> Result<AppInfo, PivError> {

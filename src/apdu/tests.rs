@@ -91,3 +91,16 @@ fn status_words_round_trip() {
     }
     assert_eq!(StatusWord::from_bytes(0x63, 0xC2), StatusWord::TriesLeft { tries: 2 });
 }
+
+#[test]
+fn extended_encoding_cases() {
+    let c2 = Command::new(0, 0xCB, 0x3F, 0xFF).with_le(0x1000);
+    assert_eq!(&**c2.to_extended_bytes().unwrap(), &[0, 0xCB, 0x3F, 0xFF, 0, 0x10, 0x00]);
+    let c4 = Command::new(0, 0xDB, 0x3F, 0xFF).with_data(&[9; 300]).with_le(0);
+    let b = c4.to_extended_bytes().unwrap();
+    assert_eq!(&b[..7], &[0, 0xDB, 0x3F, 0xFF, 0, 0x01, 0x2C]);
+    assert_eq!(b.len(), 7 + 300 + 2);
+    assert_eq!(&b[b.len() - 2..], &[0, 0]);
+    let c1 = Command::new(0, 0xA4, 4, 0);
+    assert_eq!(&**c1.to_extended_bytes().unwrap(), &[0, 0xA4, 4, 0]);
+}

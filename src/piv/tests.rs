@@ -83,3 +83,39 @@ fn slots_map_to_spec_tags() {
     assert_eq!(Slot::from_id("9b"), None);
     assert_eq!(Slot::from_id("zz"), None);
 }
+
+#[test]
+fn compressed_certificate_is_inflated() {
+    use std::io::Write;
+    let der = vec![0x30, 0x03, 0x02, 0x01, 0x05];
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&der).unwrap();
+    let packed = gz.finish().unwrap();
+    let mut t = MemoryTransport::new(move |apdu: &[u8]| -> Result<Vec<u8>, TransportError> {
+        if apdu.get(1) == Some(&0xA4) {
+            return Ok(vec![0x90, 0x00]);
+        }
+        let mut inner = vec![0x70];
+        tlv::encode_len(packed.len(), &mut inner);
+        inner.extend_from_slice(&packed);
+        inner.extend_from_slice(&[0x71, 0x01, 0x01]);
+        let mut r = vec![0x53];
+        tlv::encode_len(inner.len(), &mut r);
+        r.extend(inner);
+        r.extend_from_slice(&[0x90, 0x00]);
+        Ok(r)
+    });
+    let (mut piv, _) = Piv::select(&mut t).unwrap();
+    assert_eq!(piv.read_certificate(Slot::Signature).unwrap(), Some(der));
+}
+
+#[test]
+fn decompression_bomb_is_refused() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&vec![0u8; 1 << 20]).unwrap();
+    let packed = gz.finish().unwrap();
+    assert!(packed.len() < 4000);
+    assert!(matches!(inflate(&packed), Err(PivError::Malformed(_))));
+    assert!(matches!(inflate(b"not gzip"), Err(PivError::Malformed(_))));
+}

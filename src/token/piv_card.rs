@@ -71,14 +71,16 @@ pub struct PivToken {
 impl PivToken {
     /// Selects PIV on the card and reads its PIN state (two APDUs; no try spent).
     pub fn open(mut transport: Box<dyn Transport>, reader: &str) -> Result<Self, TokenError> {
-        let (app, pin) = with_piv(transport.as_mut(), |piv, app| Ok((app.clone(), piv.pin_state()?)))?;
+        let (app, pin, guid) = with_piv(transport.as_mut(), |piv, app| {
+            Ok((app.clone(), piv.pin_state()?, piv.card_guid().ok().flatten()))
+        })?;
         let info = TokenInfo {
             reference: TokenRef::Reader { reader: reader.to_owned() },
             kind: TokenKind::PivCard,
             label: app.label.unwrap_or_else(|| "PIV".to_owned()),
             manufacturer: None,
             model: None,
-            serial: None,
+            serial: guid,
             pin: Some(PinFacts::from(pin)),
             write_protected: false,
             uninitialized: false,
