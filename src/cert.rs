@@ -58,6 +58,13 @@ impl CertSummary {
     }
 }
 
+/// The certificate's SubjectPublicKeyInfo, DER (RFC 5280 §4.1.2.7).
+pub fn spki_der(cert_der: &[u8]) -> Result<Vec<u8>, CertError> {
+    use der::Encode;
+    let cert = Certificate::from_der(cert_der)?;
+    Ok(cert.tbs_certificate().subject_public_key_info().to_der()?)
+}
+
 /// SHA-256 fingerprint as `AB:CD:…`.
 pub fn fingerprint(der_bytes: &[u8]) -> String {
     Sha256::digest(der_bytes).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")

@@ -117,6 +117,9 @@ pub enum TokenError {
     /// The location (PIV slot id, object id) does not name a place on this token.
     #[error("{location:?} is not a slot on this token")]
     BadLocation { location: String },
+    /// The certificate's public key is not the key in that slot: nothing was written.
+    #[error("the certificate does not belong to the key in {location}")]
+    KeyMismatch { location: String },
     /// The operation needs a credential the caller did not give (nothing was sent).
     #[error("the {what} is needed for this")]
     CredentialNeeded { what: &'static str },

@@ -44,6 +44,32 @@ fn self_signed(dir: &Path, name: &str) -> std::path::PathBuf {
     cert
 }
 
+/// Generates a key in `slot` with ecert, gets a CSR from the card, and has a throw-away
+/// openssl CA issue the certificate.
+fn issued_for_card_key(rig: &common::Rig, dir: &Path, slot: &str, cn: &str) -> std::path::PathBuf {
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let public = p(&format!("{slot}.pub.pem"));
+    stdout_ok(&ecert(rig, &["keygen", "--slot", slot, "--alg", "p256", "--out", &public], ""), "ecert keygen");
+    let csr = p(&format!("{slot}.csr"));
+    let subject = format!("CN={cn},C=HK");
+    stdout_ok(
+        &ecert(rig, &["csr", "--slot", slot, "--subject", &subject, "--public-key", &public, "--out", &csr, "--pin-stdin"], "123456\n"),
+        "ecert csr",
+    );
+    let ca = self_signed(dir, "Test CA");
+    let ca_key = dir.join("Test CA.key");
+    let cert = dir.join(format!("{slot}.issued.pem"));
+    let out = run(
+        "openssl",
+        &[
+            "x509", "-req", "-in", &csr, "-CA", ca.to_str().unwrap(), "-CAkey", ca_key.to_str().unwrap(),
+            "-days", "30", "-out", cert.to_str().unwrap(),
+        ],
+    );
+    stdout_ok(&out, "openssl x509 -req");
+    cert
+}
+
 fn pem_to_der(pem: &Path) -> Vec<u8> {
     let out = run("openssl", &["x509", "-in", pem.to_str().unwrap(), "-outform", "DER"]);
     assert!(out.status.success());
@@ -74,9 +100,18 @@ fn certificates_cross_between_yubico_piv_tool_and_ecert_byte_for_byte() {
     );
     assert_eq!(std::fs::read(&exported).unwrap(), pem_to_der(&theirs));
 
-    // ecert writes 9d, yubico-piv-tool reads it.
-    let ours = self_signed(dir.path(), "Written by ecert");
-    stdout_ok(&ecert(&rig, &["import-cert", "--slot", "9d", ours.to_str().unwrap()], ""), "ecert import-cert");
+    // ecert writes 9d (a key made on the card, certified by a test CA from its CSR) and
+    // yubico-piv-tool reads it.
+    let ours = issued_for_card_key(&rig, dir.path(), "9d", "Written by ecert");
+    // A certificate for some other key is refused before anything is written.
+    let stranger = self_signed(dir.path(), "Not this card's key");
+    let out = ecert(&rig, &["import-cert", "--slot", "9d", stranger.to_str().unwrap(), "--pin-stdin"], "123456\n");
+    assert!(!out.status.success(), "a certificate for another key must be refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not belong"), "{out:?}");
+    stdout_ok(
+        &ecert(&rig, &["import-cert", "--slot", "9d", ours.to_str().unwrap(), "--pin-stdin"], "123456\n"),
+        "ecert import-cert",
+    );
     let read_back = dir.path().join("read.der");
     let out = run(
         "yubico-piv-tool",

@@ -29,6 +29,19 @@ impl KeyAlgorithm {
         }
     }
 
+    /// The key type of a DER SubjectPublicKeyInfo, when it is one PIV cards hold.
+    pub fn from_spki(spki_der: &[u8]) -> Option<Self> {
+        use der::Decode;
+        let info = spki::SubjectPublicKeyInfoRef::from_der(spki_der).ok()?;
+        let curve = info.algorithm.parameters_oid().ok();
+        match (info.algorithm.oid, curve) {
+            (RSA_ENCRYPTION, _) => Some(Self::Rsa2048),
+            (EC_PUBLIC_KEY, Some(SECP256R1)) => Some(Self::EccP256),
+            (EC_PUBLIC_KEY, Some(SECP384R1)) => Some(Self::EccP384),
+            _ => None,
+        }
+    }
+
     /// Bytes the card signs for this key: the modulus length for RSA (a padded block).
     pub fn rsa_block_len(self) -> Option<usize> {
         matches!(self, Self::Rsa2048).then_some(256)

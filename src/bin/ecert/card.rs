@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use der::Decode;
 use ecert::piv::{KeyAlgorithm, PinRef};
 use ecert::service::{Config, Operation, Outcome, Service};
 use ecert::token::{Auth, CertObject, PinFacts, TokenRef};
@@ -174,7 +173,10 @@ pub fn import_cert(target: &Target, slot: &str, file: &Path) -> Result<ExitCode,
     ecert::cert::CertSummary::from_der(&der).map_err(|e| format!("{}: {e}", file.display()))?;
     let token = resolve(target)?;
     let mut secrets = SecretSource::new(target.pin_stdin);
-    let auth = admin_auth(target, &mut secrets)?;
+    // The PIN lets the card prove its key matches the certificate before anything is written.
+    let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
+    let mut auth = admin_auth(target, &mut secrets)?;
+    auth.pin = pin;
     run_op(&token, Operation::ImportCertificate { location: slot.to_owned(), der, auth })?;
     eprintln!("Certificate written to slot {slot}.");
     Ok(ExitCode::SUCCESS)
@@ -223,14 +225,7 @@ pub fn export(target: &Target, slot: &str, der_out: bool, out: Option<&Path>) ->
 }
 
 fn key_algorithm(spki_der: &[u8]) -> Result<KeyAlgorithm, String> {
-    let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(|e| format!("public key: {e}"))?;
-    let curve = spki.algorithm.parameters_oid().ok().map(|o| o.to_string());
-    match (spki.algorithm.oid.to_string().as_str(), curve.as_deref()) {
-        ("1.2.840.113549.1.1.1", _) => Ok(KeyAlgorithm::Rsa2048),
-        ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => Ok(KeyAlgorithm::EccP256),
-        ("1.2.840.10045.2.1", Some("1.3.132.0.34")) => Ok(KeyAlgorithm::EccP384),
-        (oid, _) => Err(format!("unsupported public key algorithm {oid}")),
-    }
+    KeyAlgorithm::from_spki(spki_der).ok_or_else(|| "unsupported or malformed public key".to_owned())
 }
 
 /// Reads DER, or PEM with `label`.
