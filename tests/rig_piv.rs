@@ -150,7 +150,10 @@ fn card_key_signs_a_csr_and_a_message_that_openssl_verifies() {
         let csr = p(&format!("{slot}.csr"));
         let out = ecert(
             &rig,
-            &["csr", "--slot", slot, "--subject", "CN=Chan Tai Man,O=Example,C=HK", "--public-key", &public, "--out", &csr, "--pin-stdin"],
+            &[
+                "csr", "--slot", slot, "--subject", "CN=Chan Tai Man,O=Example,C=HK", "--email", "tai.man@example.hk",
+                "--public-key", &public, "--out", &csr, "--pin-stdin",
+            ],
             "123456\n",
         );
         stdout_ok(&out, "ecert csr");
@@ -158,6 +161,8 @@ fn card_key_signs_a_csr_and_a_message_that_openssl_verifies() {
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(out.status.success() && text.contains("verify OK"), "openssl req -verify: {text}");
         assert!(text.contains("Chan Tai Man"), "{text}");
+        let text = stdout_ok(&run("openssl", &["req", "-in", &csr, "-noout", "-text"]), "openssl req -text");
+        assert!(text.contains("email:tai.man@example.hk"), "{text}");
 
         let message = p("message.txt");
         std::fs::write(&message, b"e-Cert Manager test signature").unwrap();

@@ -41,6 +41,28 @@ pub fn parse_subject(text: &str) -> Result<Name, CsrError> {
     Name::from_str(text).map_err(|e| CsrError::Subject { subject: text.to_owned(), detail: e.to_string() })
 }
 
+/// A subjectAltName extension with e-mail addresses (RFC 5280 §4.2.1.6, rfc822Name), as
+/// personal e-Certs carry the holder's e-mail.
+pub fn email_extension(emails: &[String]) -> Result<Extension, CsrError> {
+    use der::asn1::{Ia5String, OctetString};
+    use x509_cert::ext::pkix::name::GeneralName;
+    use x509_cert::ext::pkix::SubjectAltName;
+    let names = emails
+        .iter()
+        .map(|e| {
+            if !e.contains('@') {
+                return Err(CsrError::Subject { subject: e.clone(), detail: "not an e-mail address".into() });
+            }
+            Ia5String::new(e).map(GeneralName::Rfc822Name).map_err(CsrError::Der)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Extension {
+        extn_id: ObjectIdentifier::new_unwrap("2.5.29.17"),
+        critical: false,
+        extn_value: OctetString::new(SubjectAltName(names).to_der()?)?,
+    })
+}
+
 /// The bytes the card must sign for `tbs`, by key type.
 pub fn card_sign_input(alg: KeyAlgorithm, tbs: &[u8]) -> Vec<u8> {
     match alg {

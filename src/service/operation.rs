@@ -34,6 +34,7 @@ pub enum Operation {
         alg: KeyAlgorithm,
         subject: Name,
         spki_der: Vec<u8>,
+        extensions: Vec<x509_cert::ext::Extension>,
         auth: Auth,
     },
     /// A test signature: SHA-256 (P-256, RSA) or SHA-384 (P-384) of `message`, signed by
@@ -72,10 +73,10 @@ impl Operation {
             Self::GenerateKey { location, alg, auth } => {
                 token.generate_key(&location, alg, &auth).map(Outcome::PublicKey)
             }
-            Self::Csr { location, alg, subject, spki_der, auth } => {
+            Self::Csr { location, alg, subject, spki_der, extensions, auth } => {
                 // Keep the token's own error (wrong PIN, card removed) rather than text.
                 let mut sign_error = None;
-                let csr = crate::ops::csr::build_csr(subject, &spki_der, alg, Vec::new(), |input| {
+                let csr = crate::ops::csr::build_csr(subject, &spki_der, alg, extensions, |input| {
                     token.sign(&location, alg, input, &auth).map_err(|e| {
                         let text = e.to_string();
                         sign_error = Some(e);

@@ -134,10 +134,16 @@ pub fn csr(
     target: &Target,
     slot: &str,
     subject: &str,
+    emails: &[String],
     public_key: &Path,
     out: Option<&Path>,
 ) -> Result<ExitCode, String> {
     let subject = ecert::ops::csr::parse_subject(subject).map_err(|e| e.to_string())?;
+    let extensions = if emails.is_empty() {
+        Vec::new()
+    } else {
+        vec![ecert::ops::csr::email_extension(emails).map_err(|e| e.to_string())?]
+    };
     let spki_der = read_der_or_pem(public_key, "PUBLIC KEY")?;
     let alg = key_algorithm(&spki_der)?;
     let token = resolve(target)?;
@@ -145,7 +151,7 @@ pub fn csr(
     let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
     let auth = Auth { pin, management_key: None };
     let Outcome::Csr(der) =
-        run_op(&token, Operation::Csr { location: slot.to_owned(), alg, subject, spki_der, auth })?
+        run_op(&token, Operation::Csr { location: slot.to_owned(), alg, subject, spki_der, extensions, auth })?
     else {
         return Err("unexpected answer".into());
     };

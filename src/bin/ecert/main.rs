@@ -97,6 +97,9 @@ enum Command {
         /// Subject DN, RFC 4514 (e.g. "CN=Chan Tai Man,O=Example,C=HK").
         #[arg(long)]
         subject: String,
+        /// E-mail address for the subjectAltName extension (repeatable).
+        #[arg(long)]
+        email: Vec<String>,
         /// The slot's public key (PEM or DER SubjectPublicKeyInfo, as `ecert keygen` wrote it).
         #[arg(long)]
         public_key: PathBuf,
@@ -180,8 +183,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Pin { command, target } => card::pin(&command, &target),
         Command::Keygen { slot, alg, out, target } => card::keygen(&target, &slot, alg, out.as_deref()),
-        Command::Csr { slot, subject, public_key, out, target } => {
-            card::csr(&target, &slot, &subject, &public_key, out.as_deref())
+        Command::Csr { slot, subject, email, public_key, out, target } => {
+            card::csr(&target, &slot, &subject, &email, &public_key, out.as_deref())
         }
         Command::Sign { slot, public_key, file, out, target } => card::sign(&target, &slot, &public_key, &file, &out),
         Command::ImportCert { slot, file, target } => card::import_cert(&target, &slot, &file),
