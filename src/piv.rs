@@ -9,6 +9,7 @@ mod write;
 
 pub use admin::MgmtAlgorithm;
 pub use keygen::{KeyAlgorithm, PublicKey};
+pub(crate) use keygen::parse_public_key_template;
 pub use pin::PinRef;
 pub use slot::Slot;
 

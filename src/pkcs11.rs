@@ -5,6 +5,7 @@
 mod discover;
 mod error;
 mod module;
+mod token;
 
 pub use discover::{discover_modules, ModuleSource, ModuleSpec};
 pub use error::Pkcs11Error;

@@ -82,7 +82,7 @@ impl PivError {
 }
 
 /// Builds the SPKI from the 7F49 template the card returned.
-pub(crate) fn parse_public_key(alg: KeyAlgorithm, data: &[u8]) -> Result<PublicKey, PivError> {
+pub(crate) fn parse_public_key_template(alg: KeyAlgorithm, data: &[u8]) -> Result<PublicKey, PivError> {
     let template = tlv::find(data, 0x7F49)?;
     let spki_der = match alg {
         KeyAlgorithm::Rsa2048 => {
@@ -116,7 +116,7 @@ impl Piv<'_> {
         let cmd = Command::new(0x00, 0x47, 0x00, slot.key_ref()).with_data(&data).with_le(256);
         let resp = self.send(&cmd)?;
         match resp.sw {
-            StatusWord::Success => parse_public_key(alg, &resp.data),
+            StatusWord::Success => parse_public_key_template(alg, &resp.data),
             StatusWord::SecurityStatusNotSatisfied => Err(PivError::NotAuthenticated { ins: 0x47 }),
             sw => Err(PivError::Unexpected { ins: 0x47, sw }),
         }

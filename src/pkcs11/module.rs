@@ -6,12 +6,11 @@ use std::path::PathBuf;
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
-use cryptoki::object::{Attribute, AttributeType, ObjectClass};
 use cryptoki::slot::Slot;
 use serde::Serialize;
 
 use super::{ModuleSource, ModuleSpec, Pkcs11Error};
-use crate::token::{CertObject, PinFacts, Token, TokenError, TokenInfo, TokenKind, TokenRef};
+use crate::token::{PinFacts, TokenInfo, TokenKind, TokenRef};
 
 /// What the diagnostics page shows about a module.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -74,33 +73,11 @@ impl LoadedModule {
                 Err(CkError::Pkcs11(RvError::TokenNotPresent | RvError::DeviceRemoved, _)) => continue,
                 Err(e) => return Err(Pkcs11Error::from_cryptoki(e)),
             };
-            let label = ti.label().trim().to_owned();
-            let serial = ti.serial_number().trim().to_owned();
-            let info = TokenInfo {
-                reference: TokenRef::Pkcs11 {
-                    module: self.spec.path.clone(),
-                    serial: serial.clone(),
-                    label: label.clone(),
-                },
-                kind: TokenKind::Pkcs11,
-                label,
-                manufacturer: Some(ti.manufacturer_id().trim().to_owned()),
-                model: Some(ti.model().trim().to_owned()),
-                serial: Some(serial),
-                pin: Some(PinFacts {
-                    tries_left: None,
-                    count_low: ti.user_pin_count_low(),
-                    final_try: ti.user_pin_final_try(),
-                    locked: ti.user_pin_locked(),
-                    verified: false,
-                }),
-                write_protected: ti.write_protected(),
-                uninitialized: !ti.token_initialized(),
-            };
-            out.push((slot, info));
+            out.push((slot, token_info(&self.spec.path, &ti)));
         }
         Ok(out)
     }
+
 
     /// Opens the token that `reference` names, if this module has it.
     pub fn open(&self, reference: &TokenRef) -> Result<Option<Pkcs11Token>, Pkcs11Error> {
@@ -113,39 +90,32 @@ impl LoadedModule {
     }
 }
 
-/// A PKCS#11 token as a [`Token`].
+/// A PKCS#11 token as a [`Token`] (operations in `pkcs11/token.rs`).
 pub struct Pkcs11Token {
-    ctx: Pkcs11,
-    slot: Slot,
-    info: TokenInfo,
+    pub(super) ctx: Pkcs11,
+    pub(super) slot: Slot,
+    pub(super) info: TokenInfo,
 }
 
-impl Token for Pkcs11Token {
-    fn info(&self) -> &TokenInfo {
-        &self.info
-    }
-
-    /// Public certificate objects (CKO_CERTIFICATE) readable without login.
-    fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError> {
-        let ck = Pkcs11Error::from_cryptoki;
-        let session = self.ctx.open_ro_session(self.slot).map_err(ck)?;
-        let handles = session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]).map_err(ck)?;
-        let mut out = Vec::with_capacity(handles.len());
-        for h in handles {
-            let attrs = session
-                .get_attributes(h, &[AttributeType::Id, AttributeType::Label, AttributeType::Value])
-                .map_err(ck)?;
-            let (mut id, mut label, mut value) = (Vec::new(), None, Vec::new());
-            for a in attrs {
-                match a {
-                    Attribute::Id(v) => id = v,
-                    Attribute::Label(v) => label = Some(String::from_utf8_lossy(&v).into_owned()),
-                    Attribute::Value(v) => value = v,
-                    _ => {}
-                }
-            }
-            out.push(CertObject::new(hex::encode(id), label, value));
-        }
-        Ok(out)
+/// Our view of C_GetTokenInfo.
+pub(super) fn token_info(module: &std::path::Path, ti: &cryptoki::slot::TokenInfo) -> TokenInfo {
+    let label = ti.label().trim().to_owned();
+    let serial = ti.serial_number().trim().to_owned();
+    TokenInfo {
+        reference: TokenRef::Pkcs11 { module: module.to_owned(), serial: serial.clone(), label: label.clone() },
+        kind: TokenKind::Pkcs11,
+        label,
+        manufacturer: Some(ti.manufacturer_id().trim().to_owned()),
+        model: Some(ti.model().trim().to_owned()),
+        serial: Some(serial),
+        pin: Some(PinFacts {
+            tries_left: None,
+            count_low: ti.user_pin_count_low(),
+            final_try: ti.user_pin_final_try(),
+            locked: ti.user_pin_locked(),
+            verified: false,
+        }),
+        write_protected: ti.write_protected(),
+        uninitialized: !ti.token_initialized(),
     }
 }

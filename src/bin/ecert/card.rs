@@ -69,13 +69,19 @@ pub fn run_op(token: &TokenRef, op: Operation) -> Result<Outcome, String> {
         .map_err(|e| crate::output::error_text(&e))
 }
 
-fn admin_auth(target: &Target, secrets: &mut SecretSource) -> Result<Auth, String> {
+/// Credentials for a write: a PIV card wants its management key (and the PIN when the
+/// card must prove a key first); a PKCS#11 token wants the user PIN.
+fn write_auth(token: &TokenRef, slot: &str, target: &Target, secrets: &mut SecretSource, piv_pin: bool) -> Result<Auth, String> {
+    if !matches!(token, TokenRef::Reader { .. }) {
+        return Ok(Auth { pin: Some(secrets.pin("PIN")?), management_key: None });
+    }
+    let pin = if piv_pin && !slot.eq_ignore_ascii_case("9e") { Some(secrets.pin("PIN")?) } else { None };
     let management_key = if target.mgmt_key {
         secrets.management_key()?
     } else {
         ecert::secret::ManagementKey::factory_default()
     };
-    Ok(Auth { pin: None, management_key: Some(management_key) })
+    Ok(Auth { pin, management_key: Some(management_key) })
 }
 
 pub fn pin(cmd: &PinCommand, target: &Target) -> Result<ExitCode, String> {
@@ -120,7 +126,7 @@ fn warn_tries(facts: PinFacts, puk: bool) {
 pub fn keygen(target: &Target, slot: &str, alg: Alg, out: Option<&Path>) -> Result<ExitCode, String> {
     let token = resolve(target)?;
     let mut secrets = SecretSource::new(target.pin_stdin);
-    let auth = admin_auth(target, &mut secrets)?;
+    let auth = write_auth(&token, slot, target, &mut secrets, false)?;
     let Outcome::PublicKey(key) =
         run_op(&token, Operation::GenerateKey { location: slot.to_owned(), alg: alg.into(), auth })?
     else {
@@ -180,9 +186,7 @@ pub fn import_cert(target: &Target, slot: &str, file: &Path) -> Result<ExitCode,
     let token = resolve(target)?;
     let mut secrets = SecretSource::new(target.pin_stdin);
     // The PIN lets the card prove its key matches the certificate before anything is written.
-    let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
-    let mut auth = admin_auth(target, &mut secrets)?;
-    auth.pin = pin;
+    let auth = write_auth(&token, slot, target, &mut secrets, true)?;
     run_op(&token, Operation::ImportCertificate { location: slot.to_owned(), der, auth })?;
     eprintln!("Certificate written to slot {slot}.");
     Ok(ExitCode::SUCCESS)
@@ -202,7 +206,7 @@ pub fn delete(target: &Target, slot: &str, backup: Option<&Path>, yes: bool) -> 
         return Err("deleting needs --yes (and a --backup FILE is recommended)".into());
     }
     let mut secrets = SecretSource::new(target.pin_stdin);
-    let auth = admin_auth(target, &mut secrets)?;
+    let auth = write_auth(&token, slot, target, &mut secrets, false)?;
     run_op(&token, Operation::DeleteCertificate { location: slot.to_owned(), auth })?;
     eprintln!("Certificate in slot {slot} deleted.");
     Ok(ExitCode::SUCCESS)
