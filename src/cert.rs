@@ -58,11 +58,26 @@ impl CertSummary {
     }
 }
 
-/// The certificate's SubjectPublicKeyInfo, DER (RFC 5280 §4.1.2.7).
+/// The certificate's SubjectPublicKeyInfo, DER (RFC 5280 §4.1.2.7). Walks the TBS
+/// structure element by element rather than decoding every field, so a certificate whose
+/// validity predates 1970 (which `der`'s time types cannot hold) still yields its key.
 pub fn spki_der(cert_der: &[u8]) -> Result<Vec<u8>, CertError> {
-    use der::Encode;
-    let cert = Certificate::from_der(cert_der)?;
-    Ok(cert.tbs_certificate().subject_public_key_info().to_der()?)
+    use der::asn1::AnyRef;
+    use der::{Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
+    let cert = AnyRef::from_der(cert_der)?;
+    let mut outer = SliceReader::new(cert.value())?;
+    let tbs: AnyRef<'_> = outer.decode()?;
+    let mut fields = SliceReader::new(tbs.value())?;
+    let mut first: AnyRef<'_> = fields.decode()?;
+    if first.tag() == (Tag::ContextSpecific { constructed: true, number: TagNumber(0) }) {
+        first = fields.decode()?; // serialNumber after the explicit [0] version
+    }
+    let _ = first;
+    for _ in 0..4 {
+        let _: AnyRef<'_> = fields.decode()?; // signature, issuer, validity, subject
+    }
+    let spki: AnyRef<'_> = fields.decode()?;
+    Ok(spki.to_der()?)
 }
 
 /// SHA-256 fingerprint as `AB:CD:…`.

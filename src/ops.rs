@@ -2,6 +2,8 @@
 //! machines with a journal. The first one is the read-only inventory of a token.
 
 pub mod csr;
+pub mod install;
+pub mod soft_key;
 
 use serde::Serialize;
 

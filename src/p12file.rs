@@ -1,7 +1,12 @@
 //! e-Cert files: PKCS#12 / PFX (RFC 7292). This layer checks that a file is a PFX
 //! (RFC 7292 §4: `PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo,
-//! macData MacData OPTIONAL }`) and presents it as a [`Token`]. Its bags are encrypted with
-//! the file's password; decrypting them is the job of the password-taking operations.
+//! macData MacData OPTIONAL }`), presents it as a [`Token`], and with the password decrypts
+//! it (modern PBES2/AES and legacy 3DES/RC2-40 bags, through the `p12-keystore` crate) and
+//! rewrites it under a new password without ever leaving a half-written file.
+
+mod contents;
+
+pub use contents::{change_password, P12Contents};
 
 use std::path::{Path, PathBuf};
 
@@ -21,10 +26,26 @@ pub enum P12Error {
     TooLarge { path: PathBuf, limit: u64 },
     #[error("{path:?} is not a PKCS#12 file")]
     NotPkcs12 { path: PathBuf },
+    /// The integrity MAC did not verify: almost always a wrong password.
+    #[error("wrong password for {path:?}")]
+    WrongPassword { path: PathBuf },
+    /// Decryption or parsing failed after the MAC (corrupt or unsupported content).
+    #[error("{path:?} could not be read: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+    /// The file holds no private key with its certificate.
+    #[error("{path:?} holds no private key with a certificate")]
+    NoIdentity { path: PathBuf },
+    /// The key is of a type e-Certs and cards do not use (DSA, Ed25519, …).
+    #[error("{path:?} holds a key type this tool does not support")]
+    UnsupportedKey { path: PathBuf },
+    /// The file's private key does not belong to its certificate.
+    #[error("in {path:?} the private key does not match the certificate")]
+    KeyMismatch { path: PathBuf },
 }
 
 /// An opened (not yet decrypted) e-Cert file.
 pub struct P12File {
+    path: PathBuf,
     bytes: Vec<u8>,
     info: TokenInfo,
 }
@@ -53,11 +74,20 @@ impl P12File {
             write_protected: false,
             uninitialized: false,
         };
-        Ok(Self { bytes, info })
+        Ok(Self { path: path.to_owned(), bytes, info })
     }
 
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Decrypts the file with `password` (one attempt; nothing is cached).
+    pub fn decrypt(&self, password: &crate::secret::Password) -> Result<P12Contents, P12Error> {
+        P12Contents::decrypt(&self.path, &self.bytes, password)
     }
 }
 
@@ -78,6 +108,17 @@ impl Token for P12File {
 
     fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError> {
         Err(TokenError::PasswordNeeded)
+    }
+
+    fn certificates_with(&mut self, auth: &crate::token::Auth) -> Result<Vec<CertObject>, TokenError> {
+        let password = auth.password.as_ref().ok_or(TokenError::PasswordNeeded)?;
+        let contents = self.decrypt(password)?;
+        Ok(contents
+            .chain
+            .iter()
+            .enumerate()
+            .map(|(i, der)| CertObject::new(if i == 0 { "key".to_owned() } else { format!("chain-{i}") }, None, der.clone()))
+            .collect())
     }
 }
 

@@ -50,6 +50,25 @@ impl std::fmt::Debug for Pin {
     }
 }
 
+/// An e-Cert file (PKCS#12) password.
+pub struct Password(SecretString);
+
+impl Password {
+    pub fn new(text: String) -> Self {
+        Self(SecretString::from(text))
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
 /// A PIV card management key (SP 800-78-4 Table 5: 3DES 24 bytes, AES-128/192/256).
 pub struct ManagementKey(SecretBox<Vec<u8>>);
 

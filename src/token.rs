@@ -120,6 +120,9 @@ pub enum TokenError {
     /// The certificate's public key is not the key in that slot: nothing was written.
     #[error("the certificate does not belong to the key in {location}")]
     KeyMismatch { location: String },
+    /// Something is already stored there; we never overwrite a key.
+    #[error("{location:?} already holds a key")]
+    LocationInUse { location: String },
     /// The operation needs a credential the caller did not give (nothing was sent).
     #[error("the {what} is needed for this")]
     CredentialNeeded { what: &'static str },
@@ -131,6 +134,8 @@ pub enum TokenError {
 pub struct Auth {
     pub pin: Option<Pin>,
     pub management_key: Option<ManagementKey>,
+    /// The password of an e-Cert file.
+    pub password: Option<crate::secret::Password>,
 }
 
 /// A card, token or file holding e-Certs.
@@ -139,6 +144,22 @@ pub trait Token: Send {
 
     /// Every certificate object on the token, in the medium's order.
     fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError>;
+
+    /// Certificates when the medium needs a credential to show them (an e-Cert file's
+    /// password); other media ignore `auth`.
+    fn certificates_with(&mut self, _auth: &Auth) -> Result<Vec<CertObject>, TokenError> {
+        self.certificates()
+    }
+
+    /// Stores a private key (PKCS#8 DER) at `location`.
+    fn import_key(&mut self, _location: &str, _pkcs8_der: &[u8], _auth: &Auth) -> Result<(), TokenError> {
+        Err(TokenError::Unsupported { operation: "importing private keys" })
+    }
+
+    /// Deletes the private (and public) key at `location`.
+    fn delete_key(&mut self, _location: &str, _auth: &Auth) -> Result<(), TokenError> {
+        Err(TokenError::Unsupported { operation: "deleting keys" })
+    }
 
     /// PIN facts read now, without spending a try.
     fn pin_status(&mut self) -> Result<PinFacts, TokenError> {

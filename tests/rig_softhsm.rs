@@ -72,6 +72,12 @@ fn issue(rig: &common::Rig, dir: &Path, id: &str, alg: &str) -> std::path::PathB
     cert
 }
 
+/// Object ids unique to this run, so the suite can run again on the same token.
+fn id(base: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{base}{:04x}", (nanos ^ std::process::id()) & 0xFFFF)
+}
+
 fn der(pem: &Path) -> Vec<u8> {
     run("openssl", &["x509", "-in", pem.to_str().unwrap(), "-outform", "DER"]).stdout
 }
@@ -81,7 +87,8 @@ fn keys_csrs_and_certificates_on_softhsm_agree_with_pkcs11_tool() {
     let rig = common::rig();
     let _lock = common::card_lock();
     let dir = tempfile::tempdir().unwrap();
-    for (id, alg) in [("a1", "p256"), ("a2", "rsa2048"), ("a3", "p384")] {
+    let (a1, a2, a3, b1, b2) = (id("a1"), id("a2"), id("a3"), id("b1"), id("b2"));
+    for (id, alg) in [(a1.as_str(), "p256"), (a2.as_str(), "rsa2048"), (a3.as_str(), "p384")] {
         let cert = issue(&rig, dir.path(), id, alg);
         stdout_ok(
             &ecert(&rig, &["import-cert", "--slot", id, cert.to_str().unwrap(), "--pin-stdin"], "123456\n"),
@@ -92,43 +99,46 @@ fn keys_csrs_and_certificates_on_softhsm_agree_with_pkcs11_tool() {
         assert_eq!(std::fs::read(&read).unwrap(), der(&cert), "slot {id}");
     }
     // A certificate for the P-256 key offered to the RSA key's id: refused, nothing written.
-    let wrong = dir.path().join("a1.pem");
-    let out = ecert(&rig, &["import-cert", "--slot", "a2", wrong.to_str().unwrap(), "--pin-stdin"], "123456\n");
+    let wrong = dir.path().join(format!("{a1}.pem"));
+    let out = ecert(&rig, &["import-cert", "--slot", &a2, wrong.to_str().unwrap(), "--pin-stdin"], "123456\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not belong"), "{out:?}");
     let listed = pkcs11_tool(&rig, &["--list-objects", "--type", "cert"]);
-    assert_eq!(listed.matches("ID:         a2").count(), 1, "{listed}");
+    assert_eq!(listed.matches(&format!("ID:         {a2}")).count(), 1, "{listed}");
+    // Generating again at a used id is refused: a key is never shadowed or lost.
+    let out = ecert(&rig, &["keygen", "--slot", &a1, "--alg", "p256", "--pin-stdin"], "123456\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already holds a key"), "{out:?}");
 
     // pkcs11-tool writes a certificate; ecert reads it byte for byte.
-    let other = issue(&rig, dir.path(), "b1", "p256");
+    let other = issue(&rig, dir.path(), &b1, "p256");
     let other_der = dir.path().join("b1.der");
     std::fs::write(&other_der, der(&other)).unwrap();
     pkcs11_tool(
         &rig,
         &[
-            "--login", "--pin", "123456", "--write-object", other_der.to_str().unwrap(), "--type", "cert", "--id", "b2",
+            "--login", "--pin", "123456", "--write-object", other_der.to_str().unwrap(), "--type", "cert", "--id", &b2,
             "--label", "written by pkcs11-tool",
         ],
     );
-    let out = ecert(&rig, &["export", "--slot", "b2", "--der", "--out", dir.path().join("b2.der").to_str().unwrap()], "");
+    let out = ecert(&rig, &["export", "--slot", &b2, "--der", "--out", dir.path().join("b2.der").to_str().unwrap()], "");
     stdout_ok(&out, "ecert export");
     assert_eq!(std::fs::read(dir.path().join("b2.der")).unwrap(), der(&other));
 
     // Delete with backup.
     let backup = dir.path().join("backup.pem");
     stdout_ok(
-        &ecert(&rig, &["delete", "--slot", "b2", "--yes", "--backup", backup.to_str().unwrap(), "--pin-stdin"], "123456\n"),
+        &ecert(&rig, &["delete", "--slot", &b2, "--yes", "--backup", backup.to_str().unwrap(), "--pin-stdin"], "123456\n"),
         "ecert delete",
     );
     assert_eq!(der(&backup), der(&other));
-    assert!(!ecert(&rig, &["show", "--slot", "b2"], "").status.success());
+    assert!(!ecert(&rig, &["show", "--slot", &b2], "").status.success());
 }
 
 #[test]
 fn wrong_pin_is_reported_and_so_pin_sets_a_new_user_pin() {
     let rig = common::rig();
     let _lock = common::card_lock();
-    let out = ecert(&rig, &["keygen", "--slot", "c1", "--alg", "p256", "--pin-stdin"], "000000\n");
+    let out = ecert(&rig, &["keygen", "--slot", &id("c1"), "--alg", "p256", "--pin-stdin"], "000000\n");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
     assert!(err.contains("pin"), "{err}");
@@ -136,4 +146,62 @@ fn wrong_pin_is_reported_and_so_pin_sets_a_new_user_pin() {
     pkcs11_tool(&rig, &["--login", "--pin", "24681357", "--list-objects"]);
     stdout_ok(&ecert(&rig, &["pin", "unblock", "--pin-stdin"], "87654321\n123456\n"), "pin unblock (C_InitPIN)");
     pkcs11_tool(&rig, &["--login", "--pin", "123456", "--list-objects"]);
+}
+
+#[test]
+fn p12_installs_into_softhsm_and_bad_files_write_nothing() {
+    let rig = common::rig();
+    let _lock = common::card_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
+    let (d1, d2) = (id("d1"), id("d2"));
+    for (name, legacy, id) in [("modern", false, d1.as_str()), ("legacy", true, d2.as_str())] {
+        let out = run(
+            "openssl",
+            &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", &format!("/CN=P12 {name}"),
+              "-keyout", &p(&format!("{name}.key")), "-out", &p(&format!("{name}.pem"))],
+        );
+        stdout_ok(&out, "openssl req");
+        let mut args = vec![
+            "pkcs12".to_owned(), "-export".into(), "-inkey".into(), p(&format!("{name}.key")), "-in".into(),
+            p(&format!("{name}.pem")), "-out".into(), p(&format!("{name}.p12")), "-passout".into(), "pass:pw".into(),
+        ];
+        if legacy {
+            args.push("-legacy".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        stdout_ok(&run("openssl", &args), "openssl pkcs12 -export");
+        // Wrong password: refused, nothing on the token.
+        let out = ecert(&rig, &["install", "--p12", &p(&format!("{name}.p12")), "--slot", id, "--pin-stdin"], "nope\n123456\n");
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("wrong password"), "{out:?}");
+        let objects = pkcs11_tool(&rig, &["--login", "--pin", "123456", "--list-objects"]);
+        assert!(!objects.contains(&format!("ID:         {id}")), "{objects}");
+        // Right password: key and certificate land under one id; pkcs11-tool signs with the key.
+        stdout_ok(
+            &ecert(&rig, &["install", "--p12", &p(&format!("{name}.p12")), "--slot", id, "--pin-stdin"], "pw\n123456\n"),
+            "ecert install",
+        );
+        let read = p(&format!("{name}.read.der"));
+        pkcs11_tool(&rig, &["--read-object", "--type", "cert", "--id", id, "--output-file", &read]);
+        assert_eq!(std::fs::read(&read).unwrap(), der(Path::new(&p(&format!("{name}.pem")))));
+        std::fs::write(p("msg"), b"signed by an installed key").unwrap();
+        pkcs11_tool(
+            &rig,
+            &["--login", "--pin", "123456", "--sign", "--id", id, "--mechanism", "SHA256-RSA-PKCS", "--input-file",
+              &p("msg"), "--output-file", &p(&format!("{name}.sig"))],
+        );
+        let pubkey = p(&format!("{name}.pub"));
+        stdout_ok(&run("openssl", &["x509", "-in", &p(&format!("{name}.pem")), "-pubkey", "-noout", "-out", &pubkey]), "pubkey");
+        stdout_ok(
+            &run("openssl", &["dgst", "-sha256", "-verify", &pubkey, "-signature", &p(&format!("{name}.sig")), &p("msg")]),
+            "openssl dgst -verify",
+        );
+    }
+    // A truncated file is refused before any token access.
+    let bytes = std::fs::read(p("modern.p12")).unwrap();
+    std::fs::write(p("cut.p12"), &bytes[..bytes.len() / 2]).unwrap();
+    let out = ecert(&rig, &["install", "--p12", &p("cut.p12"), "--slot", "d3", "--pin-stdin"], "pw\n123456\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a PKCS#12"), "{out:?}");
 }

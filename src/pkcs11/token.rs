@@ -133,6 +133,10 @@ impl Token for Pkcs11Token {
     fn generate_key(&mut self, location: &str, alg: KeyAlgorithm, auth: &Auth) -> Result<PublicKey, TokenError> {
         let id = id_of(location)?;
         let session = self.rw_user_session(auth.pin.as_ref())?;
+        // Never shadow or lose a key: one key pair per id.
+        if Self::find_one(&session, ObjectClass::PRIVATE_KEY, &id)?.is_some() {
+            return Err(TokenError::LocationInUse { location: location.to_owned() });
+        }
         let label = format!("e-Cert key {location}").into_bytes();
         let mut public = vec![
             Attribute::Token(true),
@@ -221,6 +225,35 @@ impl Token for Pkcs11Token {
         Ok(())
     }
 
+    /// Creates the private key object (CKO_PRIVATE_KEY, sensitive, not extractable) and its
+    /// public key object from a PKCS#8 key, both with CKA_ID = location.
+    fn import_key(&mut self, location: &str, pkcs8_der: &[u8], auth: &Auth) -> Result<(), TokenError> {
+        let id = id_of(location)?;
+        let (private, public) = key_templates(pkcs8_der, &id)?;
+        let session = self.rw_user_session(auth.pin.as_ref())?;
+        if Self::find_one(&session, ObjectClass::PRIVATE_KEY, &id)?.is_some() {
+            return Err(TokenError::LocationInUse { location: location.to_owned() });
+        }
+        let handle = session.create_object(&private).map_err(ck)?;
+        if let Err(e) = session.create_object(&public) {
+            // Never leave half a key pair behind.
+            let _ = session.destroy_object(handle);
+            return Err(ck(e));
+        }
+        Ok(())
+    }
+
+    fn delete_key(&mut self, location: &str, auth: &Auth) -> Result<(), TokenError> {
+        let id = id_of(location)?;
+        let session = self.rw_user_session(auth.pin.as_ref())?;
+        for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
+            if let Some(h) = Self::find_one(&session, class, &id)? {
+                session.destroy_object(h).map_err(ck)?;
+            }
+        }
+        Ok(())
+    }
+
     fn delete_certificate(&mut self, location: &str, auth: &Auth) -> Result<(), TokenError> {
         let id = id_of(location)?;
         let session = self.rw_user_session(auth.pin.as_ref())?;
@@ -236,6 +269,77 @@ impl Pkcs11Token {
             crate::token::TokenRef::Pkcs11 { module, .. } => module.clone(),
             _ => std::path::PathBuf::new(),
         }
+    }
+}
+
+/// Private and public key templates from PKCS#8 (RFC 5958): RSA components (RFC 8017 A.1.2)
+/// or the EC scalar (RFC 5915) and point.
+fn key_templates(pkcs8_der: &[u8], id: &[u8]) -> Result<(Vec<Attribute>, Vec<Attribute>), TokenError> {
+    use crate::ops::soft_key::{kind, SoftKeyKind};
+    let bad = || TokenError::Unsupported { operation: "this private key" };
+    let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8_der).map_err(|_| bad())?;
+    let common = |class: ObjectClass, key_type: KeyType| {
+        vec![
+            Attribute::Class(class),
+            Attribute::KeyType(key_type),
+            Attribute::Token(true),
+            Attribute::Id(id.to_vec()),
+            Attribute::Label(b"e-Cert key".to_vec()),
+        ]
+    };
+    let mut private;
+    let mut public;
+    match kind(pkcs8_der).ok_or_else(bad)? {
+        SoftKeyKind::Rsa => {
+            let k = pkcs1::RsaPrivateKey::from_der(info.private_key.as_bytes()).map_err(|_| bad())?;
+            private = common(ObjectClass::PRIVATE_KEY, KeyType::RSA);
+            public = common(ObjectClass::PUBLIC_KEY, KeyType::RSA);
+            let b = |u: pkcs1::UintRef<'_>| u.as_bytes().to_vec();
+            private.extend([
+                Attribute::Modulus(b(k.modulus)),
+                Attribute::PublicExponent(b(k.public_exponent)),
+                Attribute::PrivateExponent(b(k.private_exponent)),
+                Attribute::Prime1(b(k.prime1)),
+                Attribute::Prime2(b(k.prime2)),
+                Attribute::Exponent1(b(k.exponent1)),
+                Attribute::Exponent2(b(k.exponent2)),
+                Attribute::Coefficient(b(k.coefficient)),
+            ]);
+            public.extend([Attribute::Modulus(b(k.modulus)), Attribute::PublicExponent(b(k.public_exponent))]);
+        }
+        which @ (SoftKeyKind::P256 | SoftKeyKind::P384) => {
+            let k = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|_| bad())?;
+            let alg = if which == SoftKeyKind::P256 { KeyAlgorithm::EccP256 } else { KeyAlgorithm::EccP384 };
+            let params = curve_oid(alg).ok_or_else(bad)?.to_der().map_err(crate::cert::CertError::from)?;
+            let point = match k.public_key {
+                Some(p) => p.to_vec(),
+                None => public_point(which, k.private_key).ok_or_else(bad)?,
+            };
+            private = common(ObjectClass::PRIVATE_KEY, KeyType::EC);
+            public = common(ObjectClass::PUBLIC_KEY, KeyType::EC);
+            private.extend([Attribute::EcParams(params.clone()), Attribute::Value(k.private_key.to_vec())]);
+            let point = OctetString::new(point).and_then(|o| o.to_der()).map_err(crate::cert::CertError::from)?;
+            public.extend([Attribute::EcParams(params), Attribute::EcPoint(point)]);
+        }
+    }
+    private.extend([Attribute::Private(true), Attribute::Sensitive(true), Attribute::Extractable(false), Attribute::Sign(true)]);
+    public.push(Attribute::Verify(true));
+    Ok((private, public))
+}
+
+/// The uncompressed public point for an EC scalar whose PKCS#8 left it out.
+fn public_point(which: crate::ops::soft_key::SoftKeyKind, scalar: &[u8]) -> Option<Vec<u8>> {
+    use crate::ops::soft_key::SoftKeyKind;
+    match which {
+        SoftKeyKind::P256 => {
+            let sk = p256::SecretKey::from_slice(scalar).ok()?;
+            Some(sk.public_key().to_sec1_bytes().into_vec())
+        }
+        SoftKeyKind::P384 => {
+            let sk = p384::SecretKey::from_slice(scalar).ok()?;
+            Some(sk.public_key().to_sec1_bytes().into_vec())
+        }
+        SoftKeyKind::Rsa => None,
     }
 }
 

@@ -13,6 +13,10 @@ use crate::token::{Auth, PinFacts, Token, TokenError};
 pub enum Operation {
     /// Read PIN tries/flags without spending a try.
     PinStatus,
+    /// List certificates with a credential (an e-Cert file's password).
+    Certificates { auth: Auth },
+    /// Install the key and certificate of an e-Cert file at `location`.
+    InstallP12 { file: std::path::PathBuf, password: crate::secret::Password, location: String, auth: Auth },
     ChangePin {
         which: PinRef,
         old: Pin,
@@ -56,6 +60,7 @@ pub enum Operation {
 #[non_exhaustive]
 pub enum Outcome {
     Pin(PinFacts),
+    Certificates(Vec<crate::token::CertObject>),
     PublicKey(PublicKey),
     Csr(Vec<u8>),
     Signature(Vec<u8>),
@@ -66,6 +71,11 @@ impl Operation {
     pub(super) fn run(self, token: &mut dyn Token) -> Result<Outcome, TokenError> {
         match self {
             Self::PinStatus => token.pin_status().map(Outcome::Pin),
+            Self::Certificates { auth } => token.certificates_with(&auth).map(Outcome::Certificates),
+            Self::InstallP12 { file, password, location, auth } => {
+                let contents = crate::p12file::P12File::open(&file)?.decrypt(&password)?;
+                crate::ops::install::install_p12(token, &contents, &location, &auth).map(|()| Outcome::Done)
+            }
             Self::ChangePin { which, old, new } => {
                 token.change_pin(which, &old, &new).map(|()| Outcome::Done)
             }

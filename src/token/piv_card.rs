@@ -118,6 +118,12 @@ impl Token for PivToken {
     ) -> Result<PublicKey, TokenError> {
         let slot = slot(location)?;
         with_piv(self.transport.as_mut(), |piv, _| {
+            // A slot with a certificate holds someone's e-Cert key: generating would destroy
+            // it. The user removes it (with a backup) first. PIV cannot tell whether an empty
+            // slot holds a key (SP 800-73-4 has no key metadata).
+            if piv.read_certificate(slot)?.is_some() {
+                return Err(TokenError::LocationInUse { location: location.to_owned() });
+            }
             admin(piv, auth)?;
             Ok(piv.generate_key(slot, alg)?)
         })

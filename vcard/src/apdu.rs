@@ -64,8 +64,15 @@ impl<'a> Apdu<'a> {
             [cla, ins, p1, p2, body @ ..] => ([*cla, *ins, *p1, *p2], body),
             _ => return Err(sw::WRONG_LENGTH),
         };
-        let mut apdu =
-            Apdu { cla: header[0], ins: header[1], p1: header[2], p2: header[3], data: &[], ne: None, extended: false };
+        let mut apdu = Apdu {
+            cla: header[0],
+            ins: header[1],
+            p1: header[2],
+            p2: header[3],
+            data: &[],
+            ne: None,
+            extended: false,
+        };
         match body {
             // Case 1.
             [] => {}

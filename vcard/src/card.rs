@@ -170,7 +170,12 @@ fn store_config(state_dir: Option<&Path>) -> StoreConfig<'static> {
 
 /// The card thread: mounts the storage, builds the trussed service and the PIV application,
 /// then serves requests until the handle is dropped.
-fn run_card(state_dir: Option<&Path>, ready: &Sender<()>, requests: &Receiver<Op>, responses: &Sender<Vec<u8>>) {
+fn run_card(
+    state_dir: Option<&Path>,
+    ready: &Sender<()>,
+    requests: &Receiver<Op>,
+    responses: &Sender<Vec<u8>>,
+) {
     store_config(state_dir).with_store(|store| {
         let service = Service::with_dispatch(VirtPlatform::new(store), Dispatcher::new());
         let channel = TrussedChannel::new();

@@ -10,7 +10,7 @@
 use trussed::{
     backend::{Backend as _, BackendId},
     platform::Platform,
-    serde_extensions::{ExtensionDispatch, ExtensionId, ExtensionImpl as _},
+    serde_extensions::{ExtensionDispatch, ExtensionId, ExtensionImpl},
     service::ServiceResources,
     types::Context,
 };
@@ -147,17 +147,15 @@ impl ExtensionDispatch for Dispatcher {
     ) -> Result<reply::SerdeExtension, Error> {
         let core = &mut ctx.core;
         match (backend, extension) {
-            (Backend::Auth, Extension::Auth) => {
-                trussed::serde_extensions::ExtensionImpl::<AuthExtension>::extension_request_serialized(
-                    &mut self.auth,
-                    core,
-                    &mut ctx.backends.auth,
-                    request,
-                    resources,
-                )
-            }
+            (Backend::Auth, Extension::Auth) => ExtensionImpl::<AuthExtension>::extension_request_serialized(
+                &mut self.auth,
+                core,
+                &mut ctx.backends.auth,
+                request,
+                resources,
+            ),
             (Backend::Staging, Extension::Chunked) => {
-                trussed::serde_extensions::ExtensionImpl::<ChunkedExtension>::extension_request_serialized(
+                ExtensionImpl::<ChunkedExtension>::extension_request_serialized(
                     &mut self.staging,
                     core,
                     &mut ctx.backends.staging,
@@ -166,7 +164,7 @@ impl ExtensionDispatch for Dispatcher {
                 )
             }
             (Backend::Staging, Extension::Hpke) => {
-                trussed::serde_extensions::ExtensionImpl::<HpkeExtension>::extension_request_serialized(
+                ExtensionImpl::<HpkeExtension>::extension_request_serialized(
                     &mut self.staging,
                     core,
                     &mut ctx.backends.staging,
@@ -174,15 +172,15 @@ impl ExtensionDispatch for Dispatcher {
                     resources,
                 )
             }
-            (Backend::Staging, Extension::WrapKeyToFile) => trussed::serde_extensions::ExtensionImpl::<
-                WrapKeyToFileExtension,
-            >::extension_request_serialized(
-                &mut self.staging,
-                core,
-                &mut ctx.backends.staging,
-                request,
-                resources,
-            ),
+            (Backend::Staging, Extension::WrapKeyToFile) => {
+                ExtensionImpl::<WrapKeyToFileExtension>::extension_request_serialized(
+                    &mut self.staging,
+                    core,
+                    &mut ctx.backends.staging,
+                    request,
+                    resources,
+                )
+            }
             _ => Err(Error::RequestNotAvailable),
         }
     }

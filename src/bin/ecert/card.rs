@@ -47,8 +47,8 @@ pub struct Target {
     /// Reader name, token label or serial, or a reference from `ecert tokens`.
     #[arg(long, global = true)]
     pub token: Option<String>,
-    /// Read PIN, PUK, new PIN and management key from stdin, one per line.
-    #[arg(long, global = true)]
+    /// Read file password, PIN, PUK, new PIN and management key from stdin, one per line.
+    #[arg(long, global = true, visible_alias = "password-stdin")]
     pub pin_stdin: bool,
     /// Ask for the management key instead of using the factory default.
     #[arg(long, global = true)]
@@ -58,6 +58,10 @@ pub struct Target {
 }
 
 pub fn resolve(target: &Target) -> Result<TokenRef, String> {
+    // An existing file named as the token is an e-Cert file.
+    if let Some(path) = target.token.as_deref().map(Path::new).filter(|p| p.is_file()) {
+        return Ok(TokenRef::File { path: path.to_owned() });
+    }
     let snap = Service::snapshot_blocking(Config::default()).map_err(|e| e.to_string())?;
     let refs: Vec<TokenRef> = snap.tokens.iter().map(|t| t.reference.clone()).collect();
     crate::choose_token(&refs, target.token.as_deref())
@@ -73,7 +77,7 @@ pub fn run_op(token: &TokenRef, op: Operation) -> Result<Outcome, String> {
 /// card must prove a key first); a PKCS#11 token wants the user PIN.
 fn write_auth(token: &TokenRef, slot: &str, target: &Target, secrets: &mut SecretSource, piv_pin: bool) -> Result<Auth, String> {
     if !matches!(token, TokenRef::Reader { .. }) {
-        return Ok(Auth { pin: Some(secrets.pin("PIN")?), management_key: None });
+        return Ok(Auth { pin: Some(secrets.pin("PIN")?), ..Auth::default() });
     }
     let pin = if piv_pin && !slot.eq_ignore_ascii_case("9e") { Some(secrets.pin("PIN")?) } else { None };
     let management_key = if target.mgmt_key {
@@ -81,7 +85,7 @@ fn write_auth(token: &TokenRef, slot: &str, target: &Target, secrets: &mut Secre
     } else {
         ecert::secret::ManagementKey::factory_default()
     };
-    Ok(Auth { pin, management_key: Some(management_key) })
+    Ok(Auth { pin, management_key: Some(management_key), ..Auth::default() })
 }
 
 pub fn pin(cmd: &PinCommand, target: &Target) -> Result<ExitCode, String> {
@@ -155,7 +159,7 @@ pub fn csr(
     let token = resolve(target)?;
     let mut secrets = SecretSource::new(target.pin_stdin);
     let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
-    let auth = Auth { pin, management_key: None };
+    let auth = Auth { pin, ..Auth::default() };
     let Outcome::Csr(der) =
         run_op(&token, Operation::Csr { location: slot.to_owned(), alg, subject, spki_der, extensions, auth })?
     else {
@@ -171,7 +175,7 @@ pub fn sign(target: &Target, slot: &str, public_key: &Path, file: &Path, out: &P
     let token = resolve(target)?;
     let mut secrets = SecretSource::new(target.pin_stdin);
     let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
-    let auth = Auth { pin, management_key: None };
+    let auth = Auth { pin, ..Auth::default() };
     let Outcome::Signature(sig) = run_op(&token, Operation::Sign { location: slot.to_owned(), alg, message, auth })?
     else {
         return Err("unexpected answer".into());
@@ -194,7 +198,7 @@ pub fn import_cert(target: &Target, slot: &str, file: &Path) -> Result<ExitCode,
 
 pub fn delete(target: &Target, slot: &str, backup: Option<&Path>, yes: bool) -> Result<ExitCode, String> {
     let token = resolve(target)?;
-    let certs = certificates(&token)?;
+    let certs = certificates(&token, &mut SecretSource::new(target.pin_stdin))?;
     let Some(cert) = certs.iter().find(|c| c.location.eq_ignore_ascii_case(slot)) else {
         return Err(format!("there is no certificate in slot {slot}"));
     };
@@ -212,15 +216,47 @@ pub fn delete(target: &Target, slot: &str, backup: Option<&Path>, yes: bool) -> 
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn certificates(token: &TokenRef) -> Result<Vec<CertObject>, String> {
+/// Certificates of any medium; an e-Cert file asks for its password.
+pub fn certificates(token: &TokenRef, secrets: &mut SecretSource) -> Result<Vec<CertObject>, String> {
+    if matches!(token, TokenRef::File { .. }) {
+        let auth = Auth { password: Some(secrets.password("e-Cert file password")?), ..Auth::default() };
+        let Outcome::Certificates(certs) = run_op(token, Operation::Certificates { auth })? else {
+            return Err("unexpected answer".into());
+        };
+        return Ok(certs);
+    }
     Service::certificates_blocking(Config::default(), token.clone())
         .map_err(|e| e.to_string())?
         .map_err(|e| crate::output::error_text(&e))
 }
 
+/// `ecert install --p12 FILE`: the file's key and certificate into a card or token.
+pub fn install(target: &Target, p12: &Path, slot: &str) -> Result<ExitCode, String> {
+    let token = resolve(target)?;
+    if matches!(token, TokenRef::File { .. }) {
+        return Err("install into a card or token, not into a file".into());
+    }
+    let mut secrets = SecretSource::new(target.pin_stdin);
+    let password = secrets.password("e-Cert file password")?;
+    let auth = write_auth(&token, slot, target, &mut secrets, true)?;
+    run_op(&token, Operation::InstallP12 { file: p12.to_owned(), password, location: slot.to_owned(), auth })?;
+    eprintln!("Key and certificate from {} installed at {slot}.", p12.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ecert p12 passwd FILE`.
+pub fn p12_passwd(file: &Path, stdin: bool) -> Result<ExitCode, String> {
+    let mut secrets = SecretSource::new(stdin);
+    let old = secrets.password("current password")?;
+    let new = secrets.new_password("new password")?;
+    ecert::p12file::change_password(file, &old, &new).map_err(|e| e.to_string())?;
+    eprintln!("Password of {} changed.", file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn export(target: &Target, slot: &str, der_out: bool, out: Option<&Path>) -> Result<ExitCode, String> {
     let token = resolve(target)?;
-    let certs = certificates(&token)?;
+    let certs = certificates(&token, &mut SecretSource::new(target.pin_stdin))?;
     let cert = certs
         .iter()
         .find(|c| c.location.eq_ignore_ascii_case(slot))

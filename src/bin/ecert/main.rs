@@ -38,14 +38,10 @@ enum Command {
         #[arg(long)]
         no_pkcs11: bool,
     },
-    /// List the certificates on a card or token.
+    /// List the certificates on a card, token or e-Cert file (`--token FILE.p12`).
     Certs {
-        /// Reader name, PKCS#11 token label or serial, or a full reference from `ecert tokens`.
-        /// Default: the only card or token present.
-        #[arg(long)]
-        token: Option<String>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        target: card::Target,
     },
     /// List the bundled trust anchors with their fingerprints.
     Anchors {
@@ -129,6 +125,21 @@ enum Command {
         #[command(flatten)]
         target: card::Target,
     },
+    /// Install the key and certificate of an e-Cert file (.p12/.pfx) into a card or token.
+    Install {
+        #[arg(long)]
+        p12: PathBuf,
+        /// PIV slot (9a, 9c, …) or PKCS#11 object id (hex).
+        #[arg(long)]
+        slot: String,
+        #[command(flatten)]
+        target: card::Target,
+    },
+    /// e-Cert files: change the password (the old file stays until the new one opens).
+    P12 {
+        #[command(subcommand)]
+        command: P12Command,
+    },
     /// Delete the certificate in SLOT (write a --backup first).
     Delete {
         #[arg(long)]
@@ -139,6 +150,17 @@ enum Command {
         yes: bool,
         #[command(flatten)]
         target: card::Target,
+    },
+}
+
+#[derive(Subcommand)]
+enum P12Command {
+    /// Change the password of FILE.
+    Passwd {
+        file: PathBuf,
+        /// Read the old and new password from stdin, one per line.
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -163,19 +185,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let snap = snapshot(!no_pkcs11)?;
             output::tokens(&snap, json)
         }
-        Command::Certs { token, json } => {
-            let snap = snapshot(true)?;
-            let reference = choose_token(
-                &snap.tokens.iter().map(|t| t.reference.clone()).collect::<Vec<_>>(),
-                token.as_deref(),
-            )?;
-            let certs = card::certificates(&reference)?;
-            output::certs(&reference, &certs, json)
+        Command::Certs { target } => {
+            let reference = card::resolve(&target)?;
+            let certs = card::certificates(&reference, &mut secrets::SecretSource::new(target.pin_stdin))?;
+            output::certs(&reference, &certs, target.json)
         }
         Command::Anchors { json } => output::anchors(json),
         Command::Show { slot, target } => {
             let token = card::resolve(&target)?;
-            let certs = card::certificates(&token)?;
+            let certs = card::certificates(&token, &mut secrets::SecretSource::new(target.pin_stdin))?;
             output::show(&certs, &slot, target.json)
         }
         Command::Export { slot, pem: _, der, out, target } => {
@@ -188,6 +206,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Sign { slot, public_key, file, out, target } => card::sign(&target, &slot, &public_key, &file, &out),
         Command::ImportCert { slot, file, target } => card::import_cert(&target, &slot, &file),
+        Command::Install { p12, slot, target } => card::install(&target, &p12, &slot),
+        Command::P12 { command: P12Command::Passwd { file, password_stdin } } => card::p12_passwd(&file, password_stdin),
         Command::Delete { slot, backup, yes, target } => card::delete(&target, &slot, backup.as_deref(), yes),
     }
 }

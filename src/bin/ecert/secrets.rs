@@ -1,10 +1,10 @@
 //! Reading PINs, PUKs and management keys for the CLI: from the terminal with echo off, or
-//! line by line from stdin with `--pin-stdin` (for scripts). Never from an argument, where
+//! line by line from stdin with `--pin-stdin` (for scripts; file passwords come first). Never from an argument, where
 //! `ps` and shell history would see them.
 
 use std::io::BufRead;
 
-use ecert::secret::{ManagementKey, Pin};
+use ecert::secret::{ManagementKey, Password, Pin};
 
 pub struct SecretSource {
     stdin: bool,
@@ -45,6 +45,22 @@ impl SecretSource {
         let first = self.pin(prompt)?;
         if !self.stdin {
             let again = self.pin(&format!("{prompt} (again)"))?;
+            if again.expose() != first.expose() {
+                return Err("the two entries differ; nothing was changed".into());
+            }
+        }
+        Ok(first)
+    }
+
+    pub fn password(&mut self, prompt: &str) -> Result<Password, String> {
+        let line = self.next_line(prompt)?;
+        Ok(Password::new(line.trim_end_matches(['\r', '\n']).to_owned()))
+    }
+
+    pub fn new_password(&mut self, prompt: &str) -> Result<Password, String> {
+        let first = self.password(prompt)?;
+        if !self.stdin {
+            let again = self.password(&format!("{prompt} (again)"))?;
             if again.expose() != first.expose() {
                 return Err("the two entries differ; nothing was changed".into());
             }
