@@ -43,3 +43,49 @@ fn opensc_module_sees_the_virtual_piv_card() {
         "OpenSC tokens: {tokens:?}"
     );
 }
+
+/// The whole chain: ecert → cryptoki → OpenSC → pcscd → vpcd → virtual card. A certificate
+/// written into 9c by yubico-piv-tool reads the same through OpenSC's module as through our
+/// own PIV driver.
+#[test]
+fn certificate_reads_the_same_through_opensc_and_our_piv_driver() {
+    use ecert::token::PivToken;
+    use ecert::transport::pcsc::PcscTransport;
+    let rig = common::rig();
+    let _card = common::card_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("k.pem");
+    let cert = dir.path().join("c.pem");
+    let out = common::run(
+        "openssl",
+        &[
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj",
+            "/CN=Through OpenSC/C=HK", "-keyout", key.to_str().unwrap(), "-out", cert.to_str().unwrap(),
+        ],
+    );
+    common::stdout_ok(&out, "openssl req");
+    let out = common::run(
+        "yubico-piv-tool",
+        &["-r", &rig.piv_reader, "-a", "import-certificate", "-s", "9c", "-i", cert.to_str().unwrap()],
+    );
+    common::stdout_ok(&out, "yubico-piv-tool import-certificate");
+
+    let transport = PcscTransport::connect_new(&rig.piv_reader).unwrap();
+    let ours = PivToken::open(Box::new(transport), &rig.piv_reader).unwrap().certificates().unwrap();
+    let ours_9c = ours.iter().find(|c| c.location == "9c").expect("9c via our driver");
+
+    let module = LoadedModule::load(ModuleSpec { path: rig.opensc_module.clone(), source: ModuleSource::Environment });
+    let (_, info) = module
+        .tokens()
+        .unwrap()
+        .into_iter()
+        .find(|(_, i)| i.label.contains("PIV") || i.model.as_deref() == Some("PKCS#15 emulated"))
+        .expect("OpenSC token for the PIV card");
+    let mut token = module.open(&info.reference).unwrap().unwrap();
+    let theirs = token.certificates().unwrap();
+    assert!(
+        theirs.iter().any(|c| c.der == ours_9c.der),
+        "OpenSC's view {:?} lacks the 9c certificate",
+        theirs.iter().map(|c| (&c.location, c.summary.as_ref().map(|s| &s.subject))).collect::<Vec<_>>()
+    );
+}

@@ -51,6 +51,14 @@ impl P12Contents {
         Ok(contents)
     }
 
+    /// Decrypts bytes that did not come from a file (clipboard, fuzzing).
+    pub fn from_bytes(bytes: &[u8], password: &Password) -> Result<Self, P12Error> {
+        if bytes.len() as u64 > MAX_FILE || !super::is_pfx(bytes) {
+            return Err(P12Error::NotPkcs12 { path: PathBuf::from("-") });
+        }
+        Self::decrypt(Path::new("-"), bytes, password)
+    }
+
     /// The leaf certificate (the one for the key).
     pub fn certificate(&self) -> &[u8] {
         &self.chain[0]
