@@ -1,6 +1,7 @@
 //! Workflows shared by CLI and app (install, enroll, renew, remove, PIN) as resumable step
 //! machines with a journal. The first one is the read-only inventory of a token.
 
+pub mod audit;
 pub mod csr;
 pub mod install;
 pub mod soft_key;

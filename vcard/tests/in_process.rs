@@ -314,3 +314,11 @@ fn chained_put_data_and_get_response() {
     assert_eq!(r.len(), 1002);
     assert_eq!(r[1000], 0x61);
 }
+
+#[test]
+fn foreign_state_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("internal.bin"), b"not a card").unwrap();
+    let err = VirtualPiv::open(dir.path()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+}
