@@ -51,10 +51,11 @@ fn each_wrong_pin_costs_exactly_one_try_then_blocks_and_puk_unblocks() {
 #[test]
 fn malformed_pin_never_reaches_the_card() {
     let mut t = transport();
-    let (mut piv, _) = Piv::select(&mut t).unwrap();
-    assert!(matches!(piv.verify_pin(&pin("12")), Err(PivError::PinFormat { .. })));
-    assert!(matches!(piv.verify_pin(&pin("12345a")), Err(PivError::PinFormat { .. })));
-    drop(piv);
+    {
+        let (mut piv, _) = Piv::select(&mut t).unwrap();
+        assert!(matches!(piv.verify_pin(&pin("12")), Err(PivError::PinFormat { .. })));
+        assert!(matches!(piv.verify_pin(&pin("12345a")), Err(PivError::PinFormat { .. })));
+    }
     assert!(!t.sent().iter().any(|a| a.get(1) == Some(&0x20) && a.len() > 5), "a VERIFY with data was sent");
 }
 

@@ -118,7 +118,7 @@ fn open(st: &State, token: &TokenRef) -> Result<Box<dyn Token>, TokenError> {
         TokenRef::Reader { reader } => {
             let transport = PcscTransport::connect_new(reader)
                 .map_err(|e| TokenError::Piv(crate::piv::PivError::Apdu(e.into())))?;
-            Ok(Box::new(PivToken::open(Box::new(transport), reader)?))
+            Ok(Box::new(PivToken::connect(Box::new(transport), reader)))
         }
         TokenRef::Pkcs11 { module, .. } => {
             let m = st.modules.iter().find(|m| &m.spec().path == module).ok_or_else(not_found)?;

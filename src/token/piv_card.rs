@@ -69,7 +69,24 @@ pub struct PivToken {
 }
 
 impl PivToken {
-    /// Selects PIV on the card and reads its PIN state (two APDUs; no try spent).
+    /// Wraps a card without sending anything; every operation selects PIV itself. For one
+    /// request (listing certificates costs only SELECT and the GET DATAs).
+    pub fn connect(transport: Box<dyn Transport>, reader: &str) -> Self {
+        let info = TokenInfo {
+            reference: TokenRef::Reader { reader: reader.to_owned() },
+            kind: TokenKind::PivCard,
+            label: "PIV".to_owned(),
+            manufacturer: None,
+            model: None,
+            serial: None,
+            pin: None,
+            write_protected: false,
+            uninitialized: false,
+        };
+        Self { transport, info }
+    }
+
+    /// Selects PIV on the card and reads its PIN state and GUID (three APDUs; no try spent).
     pub fn open(mut transport: Box<dyn Transport>, reader: &str) -> Result<Self, TokenError> {
         let (app, pin, guid) = with_piv(transport.as_mut(), |piv, app| {
             Ok((app.clone(), piv.pin_state()?, piv.card_guid().ok().flatten()))

@@ -62,6 +62,13 @@ pub fn resolve(target: &Target) -> Result<TokenRef, String> {
     if let Some(path) = target.token.as_deref().map(Path::new).filter(|p| p.is_file()) {
         return Ok(TokenRef::File { path: path.to_owned() });
     }
+    // A reader named exactly needs no probing of any card or module.
+    if let Some(name) = target.token.as_deref() {
+        let readers = ecert::reader::list_blocking();
+        if readers.readers.iter().any(|r| r.name == name && r.card_present) {
+            return Ok(TokenRef::Reader { reader: name.to_owned() });
+        }
+    }
     let snap = Service::snapshot_blocking(Config::default()).map_err(|e| e.to_string())?;
     let refs: Vec<TokenRef> = snap.tokens.iter().map(|t| t.reference.clone()).collect();
     crate::choose_token(&refs, target.token.as_deref())
