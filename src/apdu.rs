@@ -72,7 +72,8 @@ impl Command {
     /// Encodes as an extended-length APDU (ISO 7816-4 §5.1, cases 2E–4E): Lc as 00 + two
     /// bytes, Le as two bytes (three when there is no data); Le 65536 is encoded as 0000.
     pub fn to_extended_bytes(&self) -> Result<Zeroizing<Vec<u8>>, ApduError> {
-        let lc = u16::try_from(self.data.len()).map_err(|_| ApduError::DataTooLong { len: self.data.len() })?;
+        let lc =
+            u16::try_from(self.data.len()).map_err(|_| ApduError::DataTooLong { len: self.data.len() })?;
         let mut out = Zeroizing::new(Vec::with_capacity(self.data.len() + 9));
         out.extend_from_slice(&[self.cla, self.ins, self.p1, self.p2]);
         if lc > 0 {

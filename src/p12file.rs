@@ -117,7 +117,13 @@ impl Token for P12File {
             .chain
             .iter()
             .enumerate()
-            .map(|(i, der)| CertObject::new(if i == 0 { "key".to_owned() } else { format!("chain-{i}") }, None, der.clone()))
+            .map(|(i, der)| {
+                CertObject::new(
+                    if i == 0 { "key".to_owned() } else { format!("chain-{i}") },
+                    None,
+                    der.clone(),
+                )
+            })
             .collect())
     }
 }

@@ -8,8 +8,8 @@ mod slot;
 mod write;
 
 pub use admin::MgmtAlgorithm;
-pub use keygen::{KeyAlgorithm, PublicKey};
 pub(crate) use keygen::parse_public_key_template;
+pub use keygen::{KeyAlgorithm, PublicKey};
 pub use pin::PinRef;
 pub use slot::Slot;
 

@@ -28,7 +28,11 @@ impl Rng {
 /// A card that answers SELECT properly, then `answer` for everything else.
 fn card(answer: impl Fn(&[u8]) -> Vec<u8> + Send + 'static) -> MemoryTransport {
     MemoryTransport::new(move |apdu| {
-        Ok(if apdu.get(1) == Some(&0xA4) { vec![0x61, 0x03, 0x50, 0x01, 0x41, 0x90, 0x00] } else { answer(apdu) })
+        Ok(if apdu.get(1) == Some(&0xA4) {
+            vec![0x61, 0x03, 0x50, 0x01, 0x41, 0x90, 0x00]
+        } else {
+            answer(apdu)
+        })
     })
 }
 
@@ -99,7 +103,10 @@ fn oversized_object_is_refused() {
     let (mut piv, _) = Piv::select(&mut t).unwrap();
     let err = piv.read_certificate(Slot::Authentication).unwrap_err();
     assert!(
-        matches!(err, PivError::Apdu(ApduError::ResponseTooLarge { .. } | ApduError::EndlessGetResponse { .. })),
+        matches!(
+            err,
+            PivError::Apdu(ApduError::ResponseTooLarge { .. } | ApduError::EndlessGetResponse { .. })
+        ),
         "{err:?}"
     );
 }
@@ -143,7 +150,9 @@ fn card_pulled_mid_read_is_a_clear_error() {
     assert!(
         matches!(
             err,
-            TokenError::Piv(PivError::Apdu(ApduError::Transport(ecert::transport::TransportError::CardRemoved)))
+            TokenError::Piv(PivError::Apdu(ApduError::Transport(
+                ecert::transport::TransportError::CardRemoved
+            )))
         ),
         "{err:?}"
     );

@@ -34,7 +34,10 @@ fn each_wrong_pin_costs_exactly_one_try_then_blocks_and_puk_unblocks() {
     let (mut piv, _) = Piv::select(&mut t).unwrap();
     for left in [2u8, 1] {
         let err = piv.verify_pin(&pin("999999")).unwrap_err();
-        assert!(matches!(err, PivError::WrongPin { which: PinRef::Pin, tries_left } if tries_left == left), "{err:?}");
+        assert!(
+            matches!(err, PivError::WrongPin { which: PinRef::Pin, tries_left } if tries_left == left),
+            "{err:?}"
+        );
         assert_eq!(piv.pin_state().unwrap(), PinState::TriesLeft { tries: left });
     }
     let err = piv.verify_pin(&pin("999999")).unwrap_err();
@@ -63,7 +66,8 @@ fn malformed_pin_never_reaches_the_card() {
 fn management_key_default_works_and_a_wrong_one_is_rejected() {
     let mut t = transport();
     let (mut piv, _) = Piv::select(&mut t).unwrap();
-    piv.authenticate_management(ecert::piv::MgmtAlgorithm::TripleDes, &ManagementKey::factory_default()).unwrap();
+    piv.authenticate_management(ecert::piv::MgmtAlgorithm::TripleDes, &ManagementKey::factory_default())
+        .unwrap();
     let wrong = ManagementKey::from_bytes(vec![7; 24]);
     assert!(matches!(
         piv.authenticate_management(ecert::piv::MgmtAlgorithm::TripleDes, &wrong),
@@ -76,11 +80,14 @@ fn keygen_csr_and_signatures_verify_for_every_key_type() {
     let mut token = PivToken::open(Box::new(transport()), "in-process").unwrap();
     let admin = Auth { management_key: Some(ManagementKey::factory_default()), ..Auth::default() };
     let user = Auth { pin: Some(pin("123456")), ..Auth::default() };
-    for (slot, alg) in [("9a", KeyAlgorithm::EccP256), ("9c", KeyAlgorithm::EccP384), ("9d", KeyAlgorithm::Rsa2048)] {
+    for (slot, alg) in
+        [("9a", KeyAlgorithm::EccP256), ("9c", KeyAlgorithm::EccP384), ("9d", KeyAlgorithm::Rsa2048)]
+    {
         let key = token.generate_key(slot, alg, &admin).unwrap();
         assert_eq!(KeyAlgorithm::from_spki(&key.spki_der), Some(alg));
         let msg = format!("message for {slot}");
-        let sig = token.sign(slot, alg, &ecert::ops::csr::card_sign_input(alg, msg.as_bytes()), &user).unwrap();
+        let sig =
+            token.sign(slot, alg, &ecert::ops::csr::card_sign_input(alg, msg.as_bytes()), &user).unwrap();
         ecert::verify::signature::verify_message(&key.spki_der, msg.as_bytes(), &sig).unwrap();
         let subject = ecert::ops::csr::parse_subject("CN=Chan Tai Man,C=HK").unwrap();
         let csr = ecert::ops::csr::build_csr(subject, &key.spki_der, alg, Vec::new(), |input| {
@@ -97,7 +104,11 @@ fn keygen_csr_and_signatures_verify_for_every_key_type() {
 #[test]
 fn certificate_for_another_key_is_refused_and_nothing_is_written() {
     let mut token = PivToken::open(Box::new(transport()), "in-process").unwrap();
-    let auth = Auth { pin: Some(pin("123456")), management_key: Some(ManagementKey::factory_default()), ..Auth::default() };
+    let auth = Auth {
+        pin: Some(pin("123456")),
+        management_key: Some(ManagementKey::factory_default()),
+        ..Auth::default()
+    };
     token.generate_key("9a", KeyAlgorithm::EccP256, &auth).unwrap();
     let stranger = include_bytes!("../assets/anchors/Hongkong_Post_Root_CA_3.der");
     let err = token.import_certificate("9a", stranger, &auth).unwrap_err();
@@ -105,7 +116,10 @@ fn certificate_for_another_key_is_refused_and_nothing_is_written() {
     assert!(token.certificates().unwrap().is_empty());
     // Without the PIN the match cannot be proven: refused before anything is sent to write.
     let no_pin = Auth { management_key: Some(ManagementKey::factory_default()), ..Auth::default() };
-    assert!(matches!(token.import_certificate("9a", stranger, &no_pin), Err(TokenError::CredentialNeeded { .. })));
+    assert!(matches!(
+        token.import_certificate("9a", stranger, &no_pin),
+        Err(TokenError::CredentialNeeded { .. })
+    ));
 }
 
 #[test]

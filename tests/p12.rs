@@ -23,13 +23,32 @@ fn make_p12(dir: &Path, name: &str, legacy: bool, password: &str) -> PathBuf {
     let p12 = dir.join(format!("{name}.p12"));
     let subj = format!("/CN={name}/O=Hongkong Post e-Cert (Personal)/C=HK");
     openssl(&[
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", &subj, "-keyout",
-        key.to_str().unwrap(), "-out", cert.to_str().unwrap(),
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "30",
+        "-subj",
+        &subj,
+        "-keyout",
+        key.to_str().unwrap(),
+        "-out",
+        cert.to_str().unwrap(),
     ]);
     let pass = format!("pass:{password}");
     let mut args = vec![
-        "pkcs12", "-export", "-inkey", key.to_str().unwrap(), "-in", cert.to_str().unwrap(), "-out",
-        p12.to_str().unwrap(), "-passout", &pass,
+        "pkcs12",
+        "-export",
+        "-inkey",
+        key.to_str().unwrap(),
+        "-in",
+        cert.to_str().unwrap(),
+        "-out",
+        p12.to_str().unwrap(),
+        "-passout",
+        &pass,
     ];
     if legacy {
         args.push("-legacy");
@@ -46,7 +65,8 @@ fn pw(s: &str) -> Password {
 fn modern_and_legacy_openssl_files_open() {
     let dir = tempfile::tempdir().unwrap();
     for legacy in [false, true] {
-        let path = make_p12(dir.path(), if legacy { "Legacy Holder" } else { "Modern Holder" }, legacy, "s3cret");
+        let path =
+            make_p12(dir.path(), if legacy { "Legacy Holder" } else { "Modern Holder" }, legacy, "s3cret");
         let contents = P12File::open(&path).unwrap().decrypt(&pw("s3cret")).unwrap();
         let summary = ecert::cert::CertSummary::from_der(contents.certificate()).unwrap();
         assert!(summary.subject.contains("Holder"), "{}", summary.subject);
@@ -135,7 +155,11 @@ fn password_change_is_atomic_and_checked() {
     assert!(matches!(file.decrypt(&pw("old")), Err(P12Error::WrongPassword { .. })));
     let contents = file.decrypt(&pw("new")).unwrap();
     assert!(contents.key_matches_certificate());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".new")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".new"))
+        .collect();
     assert!(leftovers.is_empty());
     // openssl opens the rewritten file with the new password.
     openssl(&["pkcs12", "-in", path.to_str().unwrap(), "-passin", "pass:new", "-noout"]);

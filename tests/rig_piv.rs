@@ -36,8 +36,21 @@ fn self_signed(dir: &Path, name: &str) -> std::path::PathBuf {
     let out = run(
         "openssl",
         &[
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
-            "-subj", &subj, "-keyout", key.to_str().unwrap(), "-out", cert.to_str().unwrap(),
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            &subj,
+            "-keyout",
+            key.to_str().unwrap(),
+            "-out",
+            cert.to_str().unwrap(),
         ],
     );
     stdout_ok(&out, "openssl req -x509");
@@ -49,11 +62,29 @@ fn self_signed(dir: &Path, name: &str) -> std::path::PathBuf {
 fn issued_for_card_key(rig: &common::Rig, dir: &Path, slot: &str, cn: &str) -> std::path::PathBuf {
     let p = |name: &str| dir.join(name).to_str().unwrap().to_owned();
     let public = p(&format!("{slot}.pub.pem"));
-    stdout_ok(&ecert(rig, &["keygen", "--slot", slot, "--alg", "p256", "--out", &public], ""), "ecert keygen");
+    stdout_ok(
+        &ecert(rig, &["keygen", "--slot", slot, "--alg", "p256", "--out", &public], ""),
+        "ecert keygen",
+    );
     let csr = p(&format!("{slot}.csr"));
     let subject = format!("CN={cn},C=HK");
     stdout_ok(
-        &ecert(rig, &["csr", "--slot", slot, "--subject", &subject, "--public-key", &public, "--out", &csr, "--pin-stdin"], "123456\n"),
+        &ecert(
+            rig,
+            &[
+                "csr",
+                "--slot",
+                slot,
+                "--subject",
+                &subject,
+                "--public-key",
+                &public,
+                "--out",
+                &csr,
+                "--pin-stdin",
+            ],
+            "123456\n",
+        ),
         "ecert csr",
     );
     let ca = self_signed(dir, "Test CA");
@@ -62,8 +93,18 @@ fn issued_for_card_key(rig: &common::Rig, dir: &Path, slot: &str, cn: &str) -> s
     let out = run(
         "openssl",
         &[
-            "x509", "-req", "-in", &csr, "-CA", ca.to_str().unwrap(), "-CAkey", ca_key.to_str().unwrap(),
-            "-days", "30", "-out", cert.to_str().unwrap(),
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            ca.to_str().unwrap(),
+            "-CAkey",
+            ca_key.to_str().unwrap(),
+            "-days",
+            "30",
+            "-out",
+            cert.to_str().unwrap(),
         ],
     );
     stdout_ok(&out, "openssl x509 -req");
@@ -105,7 +146,8 @@ fn certificates_cross_between_yubico_piv_tool_and_ecert_byte_for_byte() {
     let ours = issued_for_card_key(&rig, dir.path(), "9d", "Written by ecert");
     // A certificate for some other key is refused before anything is written.
     let stranger = self_signed(dir.path(), "Not this card's key");
-    let out = ecert(&rig, &["import-cert", "--slot", "9d", stranger.to_str().unwrap(), "--pin-stdin"], "123456\n");
+    let out =
+        ecert(&rig, &["import-cert", "--slot", "9d", stranger.to_str().unwrap(), "--pin-stdin"], "123456\n");
     assert!(!out.status.success(), "a certificate for another key must be refused");
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not belong"), "{out:?}");
     stdout_ok(
@@ -116,7 +158,15 @@ fn certificates_cross_between_yubico_piv_tool_and_ecert_byte_for_byte() {
     let out = run(
         "yubico-piv-tool",
         &[
-            "-r", &rig.piv_reader, "-a", "read-certificate", "-s", "9d", "-K", "DER", "-o",
+            "-r",
+            &rig.piv_reader,
+            "-a",
+            "read-certificate",
+            "-s",
+            "9d",
+            "-K",
+            "DER",
+            "-o",
             read_back.to_str().unwrap(),
         ],
     );
@@ -146,19 +196,33 @@ fn card_key_signs_a_csr_and_a_message_that_openssl_verifies() {
     let p = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
     for (slot, alg) in [("9a", "p256"), ("9e", "p384")] {
         let public = p(&format!("{slot}.pub.pem"));
-        stdout_ok(&ecert(&rig, &["keygen", "--slot", slot, "--alg", alg, "--out", &public], ""), "ecert keygen");
+        stdout_ok(
+            &ecert(&rig, &["keygen", "--slot", slot, "--alg", alg, "--out", &public], ""),
+            "ecert keygen",
+        );
         let csr = p(&format!("{slot}.csr"));
         let out = ecert(
             &rig,
             &[
-                "csr", "--slot", slot, "--subject", "CN=Chan Tai Man,O=Example,C=HK", "--email", "tai.man@example.hk",
-                "--public-key", &public, "--out", &csr, "--pin-stdin",
+                "csr",
+                "--slot",
+                slot,
+                "--subject",
+                "CN=Chan Tai Man,O=Example,C=HK",
+                "--email",
+                "tai.man@example.hk",
+                "--public-key",
+                &public,
+                "--out",
+                &csr,
+                "--pin-stdin",
             ],
             "123456\n",
         );
         stdout_ok(&out, "ecert csr");
         let out = run("openssl", &["req", "-in", &csr, "-verify", "-noout", "-subject"]);
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(out.status.success() && text.contains("verify OK"), "openssl req -verify: {text}");
         assert!(text.contains("Chan Tai Man"), "{text}");
         let text = stdout_ok(&run("openssl", &["req", "-in", &csr, "-noout", "-text"]), "openssl req -text");
@@ -168,7 +232,11 @@ fn card_key_signs_a_csr_and_a_message_that_openssl_verifies() {
         std::fs::write(&message, b"e-Cert Manager test signature").unwrap();
         let sig = p(&format!("{slot}.sig"));
         stdout_ok(
-            &ecert(&rig, &["sign", "--slot", slot, "--public-key", &public, &message, "--out", &sig, "--pin-stdin"], "123456\n"),
+            &ecert(
+                &rig,
+                &["sign", "--slot", slot, "--public-key", &public, &message, "--out", &sig, "--pin-stdin"],
+                "123456\n",
+            ),
             "ecert sign",
         );
         let digest = if alg == "p384" { "-sha384" } else { "-sha256" };
@@ -200,7 +268,10 @@ fn wrong_pins_cost_one_try_each_block_at_zero_and_puk_unblocks() {
     stdout_ok(&ecert(&rig, &["pin", "unblock", "--pin-stdin"], "12345678\n123456\n"), "ecert pin unblock");
     assert_eq!(pin_status(&rig)["tries_left"], 3);
     // The peer agrees.
-    let out = stdout_ok(&run("yubico-piv-tool", &["-r", &rig.piv_reader, "-a", "status"]), "yubico-piv-tool status");
+    let out = stdout_ok(
+        &run("yubico-piv-tool", &["-r", &rig.piv_reader, "-a", "status"]),
+        "yubico-piv-tool status",
+    );
     assert!(out.contains("PIN tries left:\t3") || out.contains("PIN tries left: 3"), "{out}");
 }
 

@@ -59,8 +59,21 @@ fn certificate_reads_the_same_through_opensc_and_our_piv_driver() {
     let out = common::run(
         "openssl",
         &[
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj",
-            "/CN=Through OpenSC/C=HK", "-keyout", key.to_str().unwrap(), "-out", cert.to_str().unwrap(),
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Through OpenSC/C=HK",
+            "-keyout",
+            key.to_str().unwrap(),
+            "-out",
+            cert.to_str().unwrap(),
         ],
     );
     common::stdout_ok(&out, "openssl req");
@@ -74,7 +87,8 @@ fn certificate_reads_the_same_through_opensc_and_our_piv_driver() {
     let ours = PivToken::open(Box::new(transport), &rig.piv_reader).unwrap().certificates().unwrap();
     let ours_9c = ours.iter().find(|c| c.location == "9c").expect("9c via our driver");
 
-    let module = LoadedModule::load(ModuleSpec { path: rig.opensc_module.clone(), source: ModuleSource::Environment });
+    let module =
+        LoadedModule::load(ModuleSpec { path: rig.opensc_module.clone(), source: ModuleSource::Environment });
     let (_, info) = module
         .tokens()
         .unwrap()

@@ -46,7 +46,22 @@ fn issue(rig: &common::Rig, dir: &Path, id: &str, alg: &str) -> std::path::PathB
     let csr = p(&format!("{id}.csr"));
     let subject = format!("CN=Token holder {id},C=HK");
     stdout_ok(
-        &ecert(rig, &["csr", "--slot", id, "--subject", &subject, "--public-key", &public, "--out", &csr, "--pin-stdin"], "123456\n"),
+        &ecert(
+            rig,
+            &[
+                "csr",
+                "--slot",
+                id,
+                "--subject",
+                &subject,
+                "--public-key",
+                &public,
+                "--out",
+                &csr,
+                "--pin-stdin",
+            ],
+            "123456\n",
+        ),
         "ecert csr",
     );
     let out = run("openssl", &["req", "-in", &csr, "-verify", "-noout"]);
@@ -57,8 +72,21 @@ fn issue(rig: &common::Rig, dir: &Path, id: &str, alg: &str) -> std::path::PathB
         let out = run(
             "openssl",
             &[
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
-                "-subj", "/CN=Test CA", "-keyout", &ca_key, "-out", &ca,
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=Test CA",
+                "-keyout",
+                &ca_key,
+                "-out",
+                &ca,
             ],
         );
         stdout_ok(&out, "openssl CA");
@@ -66,7 +94,20 @@ fn issue(rig: &common::Rig, dir: &Path, id: &str, alg: &str) -> std::path::PathB
     let cert = dir.join(format!("{id}.pem"));
     let out = run(
         "openssl",
-        &["x509", "-req", "-in", &csr, "-CA", &ca, "-CAkey", &ca_key, "-days", "30", "-out", cert.to_str().unwrap()],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &ca,
+            "-CAkey",
+            &ca_key,
+            "-days",
+            "30",
+            "-out",
+            cert.to_str().unwrap(),
+        ],
     );
     stdout_ok(&out, "openssl x509 -req");
     cert
@@ -95,12 +136,16 @@ fn keys_csrs_and_certificates_on_softhsm_agree_with_pkcs11_tool() {
             "ecert import-cert",
         );
         let read = dir.path().join(format!("{id}.read.der"));
-        pkcs11_tool(&rig, &["--read-object", "--type", "cert", "--id", id, "--output-file", read.to_str().unwrap()]);
+        pkcs11_tool(
+            &rig,
+            &["--read-object", "--type", "cert", "--id", id, "--output-file", read.to_str().unwrap()],
+        );
         assert_eq!(std::fs::read(&read).unwrap(), der(&cert), "slot {id}");
     }
     // A certificate for the P-256 key offered to the RSA key's id: refused, nothing written.
     let wrong = dir.path().join(format!("{a1}.pem"));
-    let out = ecert(&rig, &["import-cert", "--slot", &a2, wrong.to_str().unwrap(), "--pin-stdin"], "123456\n");
+    let out =
+        ecert(&rig, &["import-cert", "--slot", &a2, wrong.to_str().unwrap(), "--pin-stdin"], "123456\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not belong"), "{out:?}");
     let listed = pkcs11_tool(&rig, &["--list-objects", "--type", "cert"]);
@@ -116,18 +161,35 @@ fn keys_csrs_and_certificates_on_softhsm_agree_with_pkcs11_tool() {
     pkcs11_tool(
         &rig,
         &[
-            "--login", "--pin", "123456", "--write-object", other_der.to_str().unwrap(), "--type", "cert", "--id", &b2,
-            "--label", "written by pkcs11-tool",
+            "--login",
+            "--pin",
+            "123456",
+            "--write-object",
+            other_der.to_str().unwrap(),
+            "--type",
+            "cert",
+            "--id",
+            &b2,
+            "--label",
+            "written by pkcs11-tool",
         ],
     );
-    let out = ecert(&rig, &["export", "--slot", &b2, "--der", "--out", dir.path().join("b2.der").to_str().unwrap()], "");
+    let out = ecert(
+        &rig,
+        &["export", "--slot", &b2, "--der", "--out", dir.path().join("b2.der").to_str().unwrap()],
+        "",
+    );
     stdout_ok(&out, "ecert export");
     assert_eq!(std::fs::read(dir.path().join("b2.der")).unwrap(), der(&other));
 
     // Delete with backup.
     let backup = dir.path().join("backup.pem");
     stdout_ok(
-        &ecert(&rig, &["delete", "--slot", &b2, "--yes", "--backup", backup.to_str().unwrap(), "--pin-stdin"], "123456\n"),
+        &ecert(
+            &rig,
+            &["delete", "--slot", &b2, "--yes", "--backup", backup.to_str().unwrap(), "--pin-stdin"],
+            "123456\n",
+        ),
         "ecert delete",
     );
     assert_eq!(der(&backup), der(&other));
@@ -144,7 +206,10 @@ fn wrong_pin_is_reported_and_so_pin_sets_a_new_user_pin() {
     assert!(err.contains("pin"), "{err}");
     stdout_ok(&ecert(&rig, &["pin", "change", "--pin-stdin"], "123456\n24681357\n"), "pin change");
     pkcs11_tool(&rig, &["--login", "--pin", "24681357", "--list-objects"]);
-    stdout_ok(&ecert(&rig, &["pin", "unblock", "--pin-stdin"], "87654321\n123456\n"), "pin unblock (C_InitPIN)");
+    stdout_ok(
+        &ecert(&rig, &["pin", "unblock", "--pin-stdin"], "87654321\n123456\n"),
+        "pin unblock (C_InitPIN)",
+    );
     pkcs11_tool(&rig, &["--login", "--pin", "123456", "--list-objects"]);
 }
 
@@ -158,13 +223,34 @@ fn p12_installs_into_softhsm_and_bad_files_write_nothing() {
     for (name, legacy, id) in [("modern", false, d1.as_str()), ("legacy", true, d2.as_str())] {
         let out = run(
             "openssl",
-            &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", &format!("/CN=P12 {name}"),
-              "-keyout", &p(&format!("{name}.key")), "-out", &p(&format!("{name}.pem"))],
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                &format!("/CN=P12 {name}"),
+                "-keyout",
+                &p(&format!("{name}.key")),
+                "-out",
+                &p(&format!("{name}.pem")),
+            ],
         );
         stdout_ok(&out, "openssl req");
         let mut args = vec![
-            "pkcs12".to_owned(), "-export".into(), "-inkey".into(), p(&format!("{name}.key")), "-in".into(),
-            p(&format!("{name}.pem")), "-out".into(), p(&format!("{name}.p12")), "-passout".into(), "pass:pw".into(),
+            "pkcs12".to_owned(),
+            "-export".into(),
+            "-inkey".into(),
+            p(&format!("{name}.key")),
+            "-in".into(),
+            p(&format!("{name}.pem")),
+            "-out".into(),
+            p(&format!("{name}.p12")),
+            "-passout".into(),
+            "pass:pw".into(),
         ];
         if legacy {
             args.push("-legacy".into());
@@ -172,14 +258,22 @@ fn p12_installs_into_softhsm_and_bad_files_write_nothing() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         stdout_ok(&run("openssl", &args), "openssl pkcs12 -export");
         // Wrong password: refused, nothing on the token.
-        let out = ecert(&rig, &["install", "--p12", &p(&format!("{name}.p12")), "--slot", id, "--pin-stdin"], "nope\n123456\n");
+        let out = ecert(
+            &rig,
+            &["install", "--p12", &p(&format!("{name}.p12")), "--slot", id, "--pin-stdin"],
+            "nope\n123456\n",
+        );
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("wrong password"), "{out:?}");
         let objects = pkcs11_tool(&rig, &["--login", "--pin", "123456", "--list-objects"]);
         assert!(!objects.contains(&format!("ID:         {id}")), "{objects}");
         // Right password: key and certificate land under one id; pkcs11-tool signs with the key.
         stdout_ok(
-            &ecert(&rig, &["install", "--p12", &p(&format!("{name}.p12")), "--slot", id, "--pin-stdin"], "pw\n123456\n"),
+            &ecert(
+                &rig,
+                &["install", "--p12", &p(&format!("{name}.p12")), "--slot", id, "--pin-stdin"],
+                "pw\n123456\n",
+            ),
             "ecert install",
         );
         let read = p(&format!("{name}.read.der"));
@@ -188,20 +282,42 @@ fn p12_installs_into_softhsm_and_bad_files_write_nothing() {
         std::fs::write(p("msg"), b"signed by an installed key").unwrap();
         pkcs11_tool(
             &rig,
-            &["--login", "--pin", "123456", "--sign", "--id", id, "--mechanism", "SHA256-RSA-PKCS", "--input-file",
-              &p("msg"), "--output-file", &p(&format!("{name}.sig"))],
+            &[
+                "--login",
+                "--pin",
+                "123456",
+                "--sign",
+                "--id",
+                id,
+                "--mechanism",
+                "SHA256-RSA-PKCS",
+                "--input-file",
+                &p("msg"),
+                "--output-file",
+                &p(&format!("{name}.sig")),
+            ],
         );
         let pubkey = p(&format!("{name}.pub"));
-        stdout_ok(&run("openssl", &["x509", "-in", &p(&format!("{name}.pem")), "-pubkey", "-noout", "-out", &pubkey]), "pubkey");
         stdout_ok(
-            &run("openssl", &["dgst", "-sha256", "-verify", &pubkey, "-signature", &p(&format!("{name}.sig")), &p("msg")]),
+            &run(
+                "openssl",
+                &["x509", "-in", &p(&format!("{name}.pem")), "-pubkey", "-noout", "-out", &pubkey],
+            ),
+            "pubkey",
+        );
+        stdout_ok(
+            &run(
+                "openssl",
+                &["dgst", "-sha256", "-verify", &pubkey, "-signature", &p(&format!("{name}.sig")), &p("msg")],
+            ),
             "openssl dgst -verify",
         );
     }
     // A truncated file is refused before any token access.
     let bytes = std::fs::read(p("modern.p12")).unwrap();
     std::fs::write(p("cut.p12"), &bytes[..bytes.len() / 2]).unwrap();
-    let out = ecert(&rig, &["install", "--p12", &p("cut.p12"), "--slot", "d3", "--pin-stdin"], "pw\n123456\n");
+    let out =
+        ecert(&rig, &["install", "--p12", &p("cut.p12"), "--slot", "d3", "--pin-stdin"], "pw\n123456\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a PKCS#12"), "{out:?}");
 }

@@ -100,7 +100,8 @@ impl AuditLog {
             Some(last) => (last.seq + 1, last.hash.clone()),
             None => (1, GENESIS.to_owned()),
         };
-        let card = entry.card_id.as_ref().map(|id| hex::encode(Sha256::digest(format!("{}:{id}", self.salt))));
+        let card =
+            entry.card_id.as_ref().map(|id| hex::encode(Sha256::digest(format!("{}:{id}", self.salt))));
         let mut record = Record {
             seq,
             time: rfc3339(now_unix),
@@ -114,7 +115,8 @@ impl AuditLog {
             hash: String::new(),
         };
         record.hash = record_hash(&record);
-        let mut line = serde_json::to_string(&record).map_err(|e| AuditError::Io { path: self.path.clone(), detail: e.to_string() })?;
+        let mut line = serde_json::to_string(&record)
+            .map_err(|e| AuditError::Io { path: self.path.clone(), detail: e.to_string() })?;
         line.push('\n');
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| self.io(&e))?;

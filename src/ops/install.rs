@@ -5,7 +5,12 @@
 use crate::p12file::P12Contents;
 use crate::token::{Auth, Token, TokenError};
 
-pub fn install_p12(token: &mut dyn Token, contents: &P12Contents, location: &str, auth: &Auth) -> Result<(), TokenError> {
+pub fn install_p12(
+    token: &mut dyn Token,
+    contents: &P12Contents,
+    location: &str,
+    auth: &Auth,
+) -> Result<(), TokenError> {
     token.import_key(location, &contents.key_pkcs8, auth)?;
     if let Err(e) = token.import_certificate(location, contents.certificate(), auth) {
         // Roll back: the key we just stored is ours alone (the location was empty).

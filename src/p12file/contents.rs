@@ -32,10 +32,13 @@ fn read_error(path: &Path, e: &p12_keystore::error::Error) -> P12Error {
 impl P12Contents {
     pub(super) fn decrypt(path: &Path, bytes: &[u8], password: &Password) -> Result<Self, P12Error> {
         // p12-keystore is pure Rust, but a parser bug must not take the app down.
-        let parsed = std::panic::catch_unwind(|| KeyStore::from_pkcs12(bytes, password.expose(), Pkcs12ImportPolicy::Strict))
-            .map_err(|_| P12Error::Corrupt { path: path.to_owned(), detail: "parser failure".into() })?;
+        let parsed = std::panic::catch_unwind(|| {
+            KeyStore::from_pkcs12(bytes, password.expose(), Pkcs12ImportPolicy::Strict)
+        })
+        .map_err(|_| P12Error::Corrupt { path: path.to_owned(), detail: "parser failure".into() })?;
         let store = parsed.map_err(|e| read_error(path, &e))?;
-        let (_, chain) = store.private_key_chain().ok_or_else(|| P12Error::NoIdentity { path: path.to_owned() })?;
+        let (_, chain) =
+            store.private_key_chain().ok_or_else(|| P12Error::NoIdentity { path: path.to_owned() })?;
         let key_pkcs8 = Zeroizing::new(chain.key().as_der().to_vec());
         let chain: Vec<Vec<u8>> = chain.certs().iter().map(|c| c.as_der().to_vec()).collect();
         if chain.is_empty() {

@@ -78,7 +78,6 @@ impl LoadedModule {
         Ok(out)
     }
 
-
     /// Opens the token that `reference` names, if this module has it.
     pub fn open(&self, reference: &TokenRef) -> Result<Option<Pkcs11Token>, Pkcs11Error> {
         let ctx = self.ctx()?;
@@ -102,7 +101,11 @@ pub(super) fn token_info(module: &std::path::Path, ti: &cryptoki::slot::TokenInf
     let label = ti.label().trim().to_owned();
     let serial = ti.serial_number().trim().to_owned();
     TokenInfo {
-        reference: TokenRef::Pkcs11 { module: module.to_owned(), serial: serial.clone(), label: label.clone() },
+        reference: TokenRef::Pkcs11 {
+            module: module.to_owned(),
+            serial: serial.clone(),
+            label: label.clone(),
+        },
         kind: TokenKind::Pkcs11,
         label,
         manufacturer: Some(ti.manufacturer_id().trim().to_owned()),

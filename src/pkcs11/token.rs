@@ -25,7 +25,10 @@ fn auth_pin(pin: &Pin) -> AuthPin {
 }
 
 fn id_of(location: &str) -> Result<Vec<u8>, TokenError> {
-    hex::decode(location.trim()).ok().filter(|v| !v.is_empty()).ok_or_else(|| TokenError::BadLocation { location: location.to_owned() })
+    hex::decode(location.trim())
+        .ok()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| TokenError::BadLocation { location: location.to_owned() })
 }
 
 fn curve_oid(alg: KeyAlgorithm) -> Option<ObjectIdentifier> {
@@ -44,14 +47,26 @@ impl Pkcs11Token {
         Ok(session)
     }
 
-    fn find_one(session: &Session, class: ObjectClass, id: &[u8]) -> Result<Option<ObjectHandle>, TokenError> {
-        let found = session.find_objects(&[Attribute::Class(class), Attribute::Id(id.to_vec())]).map_err(ck)?;
+    fn find_one(
+        session: &Session,
+        class: ObjectClass,
+        id: &[u8],
+    ) -> Result<Option<ObjectHandle>, TokenError> {
+        let found =
+            session.find_objects(&[Attribute::Class(class), Attribute::Id(id.to_vec())]).map_err(ck)?;
         Ok(found.into_iter().next())
     }
 
-    fn public_key(session: &Session, alg: KeyAlgorithm, handle: ObjectHandle) -> Result<PublicKey, TokenError> {
+    fn public_key(
+        session: &Session,
+        alg: KeyAlgorithm,
+        handle: ObjectHandle,
+    ) -> Result<PublicKey, TokenError> {
         let attrs = session
-            .get_attributes(handle, &[AttributeType::Modulus, AttributeType::PublicExponent, AttributeType::EcPoint])
+            .get_attributes(
+                handle,
+                &[AttributeType::Modulus, AttributeType::PublicExponent, AttributeType::EcPoint],
+            )
             .map_err(ck)?;
         let mut template = Vec::new();
         let push = |t: &mut Vec<u8>, tag: u8, v: &[u8]| {
@@ -130,7 +145,12 @@ impl Token for Pkcs11Token {
         session.init_pin(&auth_pin(new_pin)).map_err(ck)
     }
 
-    fn generate_key(&mut self, location: &str, alg: KeyAlgorithm, auth: &Auth) -> Result<PublicKey, TokenError> {
+    fn generate_key(
+        &mut self,
+        location: &str,
+        alg: KeyAlgorithm,
+        auth: &Auth,
+    ) -> Result<PublicKey, TokenError> {
         let id = id_of(location)?;
         let session = self.rw_user_session(auth.pin.as_ref())?;
         // Never shadow or lose a key: one key pair per id.
@@ -167,7 +187,13 @@ impl Token for Pkcs11Token {
 
     /// RSA: CKM_RSA_PKCS over the DigestInfo inside the padded block we are given (the
     /// token pads); EC: CKM_ECDSA over the hash, r‖s re-encoded as DER ECDSA-Sig-Value.
-    fn sign(&mut self, location: &str, alg: KeyAlgorithm, input: &[u8], auth: &Auth) -> Result<Vec<u8>, TokenError> {
+    fn sign(
+        &mut self,
+        location: &str,
+        alg: KeyAlgorithm,
+        input: &[u8],
+        auth: &Auth,
+    ) -> Result<Vec<u8>, TokenError> {
         let id = id_of(location)?;
         let session = self.rw_user_session(auth.pin.as_ref())?;
         let key = Self::find_one(&session, ObjectClass::PRIVATE_KEY, &id)?
@@ -178,7 +204,8 @@ impl Token for Pkcs11Token {
             return Err(TokenError::KeyMismatch { location: location.to_owned() });
         }
         if alg == KeyAlgorithm::Rsa2048 {
-            let digest_info = strip_pkcs1_type1(input).ok_or(TokenError::Unsupported { operation: "this input" })?;
+            let digest_info =
+                strip_pkcs1_type1(input).ok_or(TokenError::Unsupported { operation: "this input" })?;
             return session.sign(&Mechanism::RsaPkcs, key, digest_info).map_err(ck);
         }
         let raw = session.sign(&Mechanism::Ecdsa, key, input).map_err(ck)?;
@@ -189,10 +216,12 @@ impl Token for Pkcs11Token {
         let id = id_of(location)?;
         let cert = x509_cert::Certificate::from_der(der).map_err(crate::cert::CertError::from)?;
         let spki = crate::cert::spki_der(der)?;
-        let alg = KeyAlgorithm::from_spki(&spki).ok_or(TokenError::Unsupported { operation: "this key type" })?;
+        let alg =
+            KeyAlgorithm::from_spki(&spki).ok_or(TokenError::Unsupported { operation: "this key type" })?;
         // Prove the token's key with this id is the certificate's key before storing it.
         let mut challenge = [0u8; 32];
-        getrandom::fill(&mut challenge).map_err(|_| TokenError::Unsupported { operation: "random numbers" })?;
+        getrandom::fill(&mut challenge)
+            .map_err(|_| TokenError::Unsupported { operation: "random numbers" })?;
         let sig = self
             .sign(location, alg, &crate::ops::csr::card_sign_input(alg, &challenge), auth)
             .map_err(|e| match e {
@@ -305,7 +334,8 @@ fn key_templates(pkcs8_der: &[u8], id: &[u8]) -> Result<(Vec<Attribute>, Vec<Att
                 Attribute::Exponent2(b(k.exponent2)),
                 Attribute::Coefficient(b(k.coefficient)),
             ]);
-            public.extend([Attribute::Modulus(b(k.modulus)), Attribute::PublicExponent(b(k.public_exponent))]);
+            public
+                .extend([Attribute::Modulus(b(k.modulus)), Attribute::PublicExponent(b(k.public_exponent))]);
         }
         which @ (SoftKeyKind::P256 | SoftKeyKind::P384) => {
             let k = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|_| bad())?;
@@ -318,11 +348,17 @@ fn key_templates(pkcs8_der: &[u8], id: &[u8]) -> Result<(Vec<Attribute>, Vec<Att
             private = common(ObjectClass::PRIVATE_KEY, KeyType::EC);
             public = common(ObjectClass::PUBLIC_KEY, KeyType::EC);
             private.extend([Attribute::EcParams(params.clone()), Attribute::Value(k.private_key.to_vec())]);
-            let point = OctetString::new(point).and_then(|o| o.to_der()).map_err(crate::cert::CertError::from)?;
+            let point =
+                OctetString::new(point).and_then(|o| o.to_der()).map_err(crate::cert::CertError::from)?;
             public.extend([Attribute::EcParams(params), Attribute::EcPoint(point)]);
         }
     }
-    private.extend([Attribute::Private(true), Attribute::Sensitive(true), Attribute::Extractable(false), Attribute::Sign(true)]);
+    private.extend([
+        Attribute::Private(true),
+        Attribute::Sensitive(true),
+        Attribute::Extractable(false),
+        Attribute::Sign(true),
+    ]);
     public.push(Attribute::Verify(true));
     Ok((private, public))
 }

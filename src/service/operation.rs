@@ -14,9 +14,16 @@ pub enum Operation {
     /// Read PIN tries/flags without spending a try.
     PinStatus,
     /// List certificates with a credential (an e-Cert file's password).
-    Certificates { auth: Auth },
+    Certificates {
+        auth: Auth,
+    },
     /// Install the key and certificate of an e-Cert file at `location`.
-    InstallP12 { file: std::path::PathBuf, password: crate::secret::Password, location: String, auth: Auth },
+    InstallP12 {
+        file: std::path::PathBuf,
+        password: crate::secret::Password,
+        location: String,
+        auth: Auth,
+    },
     ChangePin {
         which: PinRef,
         old: Pin,
@@ -43,7 +50,12 @@ pub enum Operation {
     },
     /// A test signature: SHA-256 (P-256, RSA) or SHA-384 (P-384) of `message`, signed by
     /// the key at `location`; the result verifies with `openssl dgst -verify`.
-    Sign { location: String, alg: KeyAlgorithm, message: Vec<u8>, auth: Auth },
+    Sign {
+        location: String,
+        alg: KeyAlgorithm,
+        message: Vec<u8>,
+        auth: Auth,
+    },
     ImportCertificate {
         location: String,
         der: Vec<u8>,

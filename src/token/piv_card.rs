@@ -168,9 +168,11 @@ impl Token for PivToken {
     fn import_certificate(&mut self, location: &str, der: &[u8], auth: &Auth) -> Result<(), TokenError> {
         let slot = slot(location)?;
         let spki = crate::cert::spki_der(der)?;
-        let alg = KeyAlgorithm::from_spki(&spki).ok_or(TokenError::Unsupported { operation: "this key type" })?;
+        let alg =
+            KeyAlgorithm::from_spki(&spki).ok_or(TokenError::Unsupported { operation: "this key type" })?;
         let mut challenge = [0u8; 32];
-        getrandom::fill(&mut challenge).map_err(|_| TokenError::Unsupported { operation: "random numbers" })?;
+        getrandom::fill(&mut challenge)
+            .map_err(|_| TokenError::Unsupported { operation: "random numbers" })?;
         with_piv(self.transport.as_mut(), |piv, _| {
             if slot != Slot::CardAuthentication {
                 piv.verify_pin(pin_of(auth)?)?;
@@ -179,7 +181,9 @@ impl Token for PivToken {
             let sig = match piv.sign_raw(slot, alg, &input) {
                 Ok(sig) => sig,
                 // No key in the slot, or a key of another type: the certificate cannot be its.
-                Err(PivError::Unexpected { .. }) => return Err(TokenError::KeyMismatch { location: location.to_owned() }),
+                Err(PivError::Unexpected { .. }) => {
+                    return Err(TokenError::KeyMismatch { location: location.to_owned() })
+                }
                 Err(e) => return Err(e.into()),
             };
             crate::verify::signature::verify_message(&spki, &challenge, &sig)

@@ -41,12 +41,14 @@ pub fn verify_message(spki_der: &[u8], message: &[u8], sig: &[u8]) -> Result<(),
             vk.verify_prehash(&Sha256::digest(message), &sig).map_err(|_| SignatureError::Mismatch)
         }
         (EC, Some(P256)) => {
-            let vk = p256::ecdsa::VerifyingKey::from_public_key_der(spki_der).map_err(|_| SignatureError::BadKey)?;
+            let vk = p256::ecdsa::VerifyingKey::from_public_key_der(spki_der)
+                .map_err(|_| SignatureError::BadKey)?;
             let sig = p256::ecdsa::Signature::from_der(sig).map_err(|_| SignatureError::BadSignature)?;
             vk.verify_prehash(&Sha256::digest(message), &sig).map_err(|_| SignatureError::Mismatch)
         }
         (EC, Some(P384)) => {
-            let vk = p384::ecdsa::VerifyingKey::from_public_key_der(spki_der).map_err(|_| SignatureError::BadKey)?;
+            let vk = p384::ecdsa::VerifyingKey::from_public_key_der(spki_der)
+                .map_err(|_| SignatureError::BadKey)?;
             let sig = p384::ecdsa::Signature::from_der(sig).map_err(|_| SignatureError::BadSignature)?;
             vk.verify_prehash(&Sha384::digest(message), &sig).map_err(|_| SignatureError::Mismatch)
         }

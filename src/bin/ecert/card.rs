@@ -82,7 +82,13 @@ pub fn run_op(token: &TokenRef, op: Operation) -> Result<Outcome, String> {
 
 /// Credentials for a write: a PIV card wants its management key (and the PIN when the
 /// card must prove a key first); a PKCS#11 token wants the user PIN.
-fn write_auth(token: &TokenRef, slot: &str, target: &Target, secrets: &mut SecretSource, piv_pin: bool) -> Result<Auth, String> {
+fn write_auth(
+    token: &TokenRef,
+    slot: &str,
+    target: &Target,
+    secrets: &mut SecretSource,
+    piv_pin: bool,
+) -> Result<Auth, String> {
     if !matches!(token, TokenRef::Reader { .. }) {
         return Ok(Auth { pin: Some(secrets.pin("PIN")?), ..Auth::default() });
     }
@@ -167,8 +173,10 @@ pub fn csr(
     let mut secrets = SecretSource::new(target.pin_stdin);
     let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
     let auth = Auth { pin, ..Auth::default() };
-    let Outcome::Csr(der) =
-        run_op(&token, Operation::Csr { location: slot.to_owned(), alg, subject, spki_der, extensions, auth })?
+    let Outcome::Csr(der) = run_op(
+        &token,
+        Operation::Csr { location: slot.to_owned(), alg, subject, spki_der, extensions, auth },
+    )?
     else {
         return Err("unexpected answer".into());
     };
@@ -176,14 +184,21 @@ pub fn csr(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn sign(target: &Target, slot: &str, public_key: &Path, file: &Path, out: &Path) -> Result<ExitCode, String> {
+pub fn sign(
+    target: &Target,
+    slot: &str,
+    public_key: &Path,
+    file: &Path,
+    out: &Path,
+) -> Result<ExitCode, String> {
     let alg = key_algorithm(&read_der_or_pem(public_key, "PUBLIC KEY")?)?;
     let message = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let token = resolve(target)?;
     let mut secrets = SecretSource::new(target.pin_stdin);
     let pin = if slot.eq_ignore_ascii_case("9e") { None } else { Some(secrets.pin("PIN")?) };
     let auth = Auth { pin, ..Auth::default() };
-    let Outcome::Signature(sig) = run_op(&token, Operation::Sign { location: slot.to_owned(), alg, message, auth })?
+    let Outcome::Signature(sig) =
+        run_op(&token, Operation::Sign { location: slot.to_owned(), alg, message, auth })?
     else {
         return Err("unexpected answer".into());
     };
@@ -246,7 +261,10 @@ pub fn install(target: &Target, p12: &Path, slot: &str) -> Result<ExitCode, Stri
     let mut secrets = SecretSource::new(target.pin_stdin);
     let password = secrets.password("e-Cert file password")?;
     let auth = write_auth(&token, slot, target, &mut secrets, true)?;
-    run_op(&token, Operation::InstallP12 { file: p12.to_owned(), password, location: slot.to_owned(), auth })?;
+    run_op(
+        &token,
+        Operation::InstallP12 { file: p12.to_owned(), password, location: slot.to_owned(), auth },
+    )?;
     eprintln!("Key and certificate from {} installed at {slot}.", p12.display());
     Ok(ExitCode::SUCCESS)
 }

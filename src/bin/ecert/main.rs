@@ -204,10 +204,14 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Csr { slot, subject, email, public_key, out, target } => {
             card::csr(&target, &slot, &subject, &email, &public_key, out.as_deref())
         }
-        Command::Sign { slot, public_key, file, out, target } => card::sign(&target, &slot, &public_key, &file, &out),
+        Command::Sign { slot, public_key, file, out, target } => {
+            card::sign(&target, &slot, &public_key, &file, &out)
+        }
         Command::ImportCert { slot, file, target } => card::import_cert(&target, &slot, &file),
         Command::Install { p12, slot, target } => card::install(&target, &p12, &slot),
-        Command::P12 { command: P12Command::Passwd { file, password_stdin } } => card::p12_passwd(&file, password_stdin),
+        Command::P12 { command: P12Command::Passwd { file, password_stdin } } => {
+            card::p12_passwd(&file, password_stdin)
+        }
         Command::Delete { slot, backup, yes, target } => card::delete(&target, &slot, backup.as_deref(), yes),
     }
 }
