@@ -213,6 +213,24 @@ fn wrong_pin_is_reported_and_so_pin_sets_a_new_user_pin() {
     pkcs11_tool(&rig, &["--login", "--pin", "123456", "--list-objects"]);
 }
 
+/// An RSA key + self-signed certificate exported by openssl with password `pw`.
+fn make_p12(dir: &Path, name: &str, legacy: bool) {
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_owned();
+    let subj = format!("/CN=P12 {name}");
+    let (key, pem, p12) = (p(&format!("{name}.key")), p(&format!("{name}.pem")), p(&format!("{name}.p12")));
+    let req = [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", &subj, "-keyout", &key,
+        "-out", &pem,
+    ];
+    stdout_ok(&run("openssl", &req), "openssl req");
+    let mut args =
+        vec!["pkcs12", "-export", "-inkey", &key, "-in", &pem, "-out", &p12, "-passout", "pass:pw"];
+    if legacy {
+        args.push("-legacy");
+    }
+    stdout_ok(&run("openssl", &args), "openssl pkcs12 -export");
+}
+
 #[test]
 fn p12_installs_into_softhsm_and_bad_files_write_nothing() {
     let rig = common::rig();
@@ -221,42 +239,7 @@ fn p12_installs_into_softhsm_and_bad_files_write_nothing() {
     let p = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
     let (d1, d2) = (id("d1"), id("d2"));
     for (name, legacy, id) in [("modern", false, d1.as_str()), ("legacy", true, d2.as_str())] {
-        let out = run(
-            "openssl",
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "30",
-                "-subj",
-                &format!("/CN=P12 {name}"),
-                "-keyout",
-                &p(&format!("{name}.key")),
-                "-out",
-                &p(&format!("{name}.pem")),
-            ],
-        );
-        stdout_ok(&out, "openssl req");
-        let mut args = vec![
-            "pkcs12".to_owned(),
-            "-export".into(),
-            "-inkey".into(),
-            p(&format!("{name}.key")),
-            "-in".into(),
-            p(&format!("{name}.pem")),
-            "-out".into(),
-            p(&format!("{name}.p12")),
-            "-passout".into(),
-            "pass:pw".into(),
-        ];
-        if legacy {
-            args.push("-legacy".into());
-        }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        stdout_ok(&run("openssl", &args), "openssl pkcs12 -export");
+        make_p12(dir.path(), name, legacy);
         // Wrong password: refused, nothing on the token.
         let out = ecert(
             &rig,
