@@ -26,8 +26,15 @@ fn softhsm_token_found_by_label_and_opened() {
     let TokenRef::Pkcs11 { serial, .. } = &info.reference else { panic!("{:?}", info.reference) };
     assert!(!serial.is_empty());
     let mut token = module.open(&info.reference).unwrap().expect("token opens by reference");
-    // A fresh token holds no certificate; the call itself must work (session, C_FindObjects).
-    assert!(token.certificates().unwrap().is_empty());
+    // The same number of certificates as OpenSC's pkcs11-tool sees on that token.
+    let ours = token.certificates().unwrap();
+    let module_path = rig.softhsm_module.to_str().unwrap();
+    let out = common::run(
+        "pkcs11-tool",
+        &["--module", module_path, "--token-label", &rig.softhsm_label, "--list-objects", "--type", "cert"],
+    );
+    let listed = common::stdout_ok(&out, "pkcs11-tool --list-objects");
+    assert_eq!(ours.len(), listed.matches("Certificate Object").count(), "{listed}");
 }
 
 #[test]
