@@ -20,6 +20,7 @@ fn ecert(rig: &common::Rig, args: &[&str], stdin: &str) -> Output {
         .args(args)
         .args(["--token", &rig.piv_reader])
         .env("ECERT_PKCS11_MODULES", "")
+        .env("ECERT_LANG", "en")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

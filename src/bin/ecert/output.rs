@@ -7,9 +7,10 @@ use ecert::reader::PcscStatus;
 use ecert::service::Snapshot;
 use ecert::token::{CertObject, PinFacts, TokenError, TokenRef};
 
-/// The one place CLI errors become text.
+/// CLI errors in the user's language: what happened, then what to do.
 pub fn error_text(err: &TokenError) -> String {
-    err.to_string()
+    let t = ecert::i18n::error_text(err);
+    format!("{}\n  {}", t.message, t.remedy)
 }
 
 pub fn pin_status(facts: PinFacts, json: bool) -> Result<ExitCode, String> {

@@ -1,0 +1,74 @@
+//! The one place errors become words: each error maps to a Fluent message id (`err-*`)
+//! with its data as arguments, plus a remedy id (`rec-*`) saying what to do next.
+
+use crate::apdu::ApduError;
+use crate::p12file::P12Error;
+use crate::piv::PivError;
+use crate::pkcs11::Pkcs11Error;
+use crate::token::TokenError;
+use crate::transport::TransportError;
+
+/// A localized error: what happened and what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorText {
+    pub message: String,
+    pub remedy: String,
+}
+
+fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, String)>) {
+    use cryptoki::error::RvError as Rv;
+    match err {
+        TokenError::Piv(PivError::Apdu(ApduError::Transport(t))) => match t {
+            TransportError::CardRemoved | TransportError::CardReset | TransportError::Disconnected => {
+                ("err-card-removed", "rec-card-removed", vec![])
+            }
+            TransportError::NoService => ("err-service", "rec-service", vec![]),
+            TransportError::Sharing => ("err-card-busy", "rec-card-busy", vec![]),
+            other => ("err-other", "rec-other", vec![("detail", other.to_string())]),
+        },
+        TokenError::Piv(PivError::NotPiv { .. }) => ("err-not-piv", "rec-not-piv", vec![]),
+        TokenError::Piv(PivError::WrongPin { tries_left, .. }) => {
+            ("err-wrong-pin", "rec-wrong-pin", vec![("tries", tries_left.to_string())])
+        }
+        TokenError::Piv(PivError::Blocked { .. })
+        | TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinLocked, .. }) => {
+            ("err-pin-blocked", "rec-pin-blocked", vec![])
+        }
+        TokenError::Piv(PivError::PinFormat { .. }) => ("err-pin-format", "rec-pin-format", vec![]),
+        TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinIncorrect, .. }) => {
+            ("err-wrong-pin", "rec-wrong-pin", vec![("tries", "?".to_owned())])
+        }
+        TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinLenRange | Rv::PinInvalid, .. }) => {
+            ("err-pin-format", "rec-pin-format", vec![])
+        }
+        TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::TokenNotPresent | Rv::DeviceRemoved, .. }) => {
+            ("err-card-removed", "rec-card-removed", vec![])
+        }
+        TokenError::Pkcs11(e) => (
+            "err-pkcs11",
+            "rec-pkcs11",
+            vec![("code", e.rv().map_or_else(|| e.to_string(), |rv| format!("{rv:?}")))],
+        ),
+        TokenError::KeyMismatch { .. } => ("err-key-mismatch", "rec-key-mismatch", vec![]),
+        TokenError::LocationInUse { .. } => ("err-location-in-use", "rec-location-in-use", vec![]),
+        TokenError::File(P12Error::WrongPassword { .. }) => {
+            ("err-wrong-password", "rec-wrong-password", vec![])
+        }
+        TokenError::File(P12Error::NotPkcs12 { .. } | P12Error::Corrupt { .. }) => {
+            ("err-not-p12", "rec-not-p12", vec![])
+        }
+        other => ("err-other", "rec-other", vec![("detail", other.to_string())]),
+    }
+}
+
+/// The localized message and remedy for `err`.
+pub fn error_text(err: &TokenError) -> ErrorText {
+    let (message, remedy, args) = ids(err);
+    ErrorText { message: super::text_args(message, &args), remedy: super::text(remedy) }
+}
+
+/// The ids used, for the test that every error has text in every language.
+pub fn error_ids(err: &TokenError) -> (&'static str, &'static str) {
+    let (m, r, _) = ids(err);
+    (m, r)
+}

@@ -1,0 +1,69 @@
+//! Every message exists in English, Traditional Chinese (Hong Kong) and Simplified Chinese;
+//! every error the app can show has a message and a remedy in each; language choice follows
+//! the locale tag.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use ecert::i18n::{self, Language};
+use ecert::piv::{PinRef, PivError};
+use ecert::token::TokenError;
+use ecert::transport::TransportError;
+
+fn sample_errors() -> Vec<TokenError> {
+    vec![
+        TokenError::Piv(PivError::Apdu(TransportError::CardRemoved.into())),
+        TokenError::Piv(PivError::Apdu(TransportError::NoService.into())),
+        TokenError::Piv(PivError::Apdu(TransportError::Sharing.into())),
+        TokenError::Piv(PivError::NotPiv { sw: ecert::apdu::StatusWord::NotFound }),
+        TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: 2 }),
+        TokenError::Piv(PivError::Blocked { which: PinRef::Pin }),
+        TokenError::KeyMismatch { location: "9a".into() },
+        TokenError::LocationInUse { location: "9a".into() },
+        TokenError::File(ecert::p12file::P12Error::WrongPassword { path: "a.p12".into() }),
+        TokenError::File(ecert::p12file::P12Error::NotPkcs12 { path: "a.p12".into() }),
+        TokenError::Pkcs11(ecert::pkcs11::Pkcs11Error::Other { detail: "x".into() }),
+        TokenError::PasswordNeeded,
+    ]
+}
+
+#[test]
+fn all_languages_have_the_same_message_ids() {
+    let en = i18n::message_ids(Language::English);
+    assert!(en.len() > 40, "{en:?}");
+    for lang in [Language::TraditionalChineseHk, Language::SimplifiedChinese] {
+        assert_eq!(i18n::message_ids(lang), en, "{lang:?}");
+    }
+}
+
+#[test]
+fn every_error_has_text_and_remedy_in_every_language() {
+    let en_ids = i18n::message_ids(Language::English);
+    for lang in Language::ALL {
+        i18n::set_language(lang);
+        for err in sample_errors() {
+            let (m, r) = i18n::error_ids(&err);
+            assert!(en_ids.iter().any(|i| i == m) && en_ids.iter().any(|i| i == r), "{m} {r}");
+            let text = i18n::error_text(&err);
+            assert!(!text.message.is_empty() && text.message != m, "{lang:?} {m}: {text:?}");
+            assert!(!text.remedy.is_empty() && text.remedy != r, "{lang:?} {r}: {text:?}");
+        }
+    }
+    i18n::set_language(Language::TraditionalChineseHk);
+    let t = i18n::error_text(&TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: 2 }));
+    assert_eq!(t.message, "密碼錯誤，尚餘 2 次機會。");
+    i18n::set_language(Language::SimplifiedChinese);
+    assert_eq!(i18n::text("title-readers"), "读卡器");
+    i18n::set_language(Language::English);
+    assert_eq!(i18n::text("title-readers"), "Card readers");
+}
+
+#[test]
+fn locale_tags_pick_the_right_script() {
+    assert_eq!(Language::from_tag("zh_HK.UTF-8"), Language::TraditionalChineseHk);
+    assert_eq!(Language::from_tag("zh-Hant-TW"), Language::TraditionalChineseHk);
+    assert_eq!(Language::from_tag("zh-MO"), Language::TraditionalChineseHk);
+    assert_eq!(Language::from_tag("zh-CN"), Language::SimplifiedChinese);
+    assert_eq!(Language::from_tag("zh-Hans-SG"), Language::SimplifiedChinese);
+    assert_eq!(Language::from_tag("en-GB"), Language::English);
+    assert_eq!(Language::from_tag("pt-PT"), Language::English);
+}
