@@ -1,0 +1,123 @@
+//! The main pane: the certificates of the selected card or token, or an empty state that
+//! says what to do next (start the service, connect a reader, insert a card, choose one).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ecert::i18n;
+use ecert::reader::PcscStatus;
+use ecert::token::CertObject;
+use iced::widget::{column, container, scrollable, text, Column};
+use iced::{Element, Length};
+
+use super::{App, Certs, Message};
+
+/// Which empty state applies, if any (tested without a window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Empty {
+    Starting,
+    ServiceNotRunning,
+    NoReader,
+    NoCard,
+    Choose,
+}
+
+pub fn empty_state(app: &App) -> Option<Empty> {
+    let Some(snap) = &app.snapshot else { return Some(Empty::Starting) };
+    if app.selected.is_some() {
+        return None;
+    }
+    Some(if !snap.tokens.is_empty() {
+        Empty::Choose
+    } else if snap.pcsc != PcscStatus::Running {
+        Empty::ServiceNotRunning
+    } else if snap.readers.is_empty() {
+        Empty::NoReader
+    } else if !snap.readers.iter().any(|r| r.card_present) {
+        Empty::NoCard
+    } else {
+        Empty::Choose
+    })
+}
+
+/// Title and body text of an empty state.
+pub fn empty_text(e: Empty) -> (String, String) {
+    let (t, b) = match e {
+        Empty::Starting => ("status-loading", "empty-choose"),
+        Empty::ServiceNotRunning => ("empty-service-title", "empty-service-body"),
+        Empty::NoReader => ("empty-no-reader-title", "empty-no-reader-body"),
+        Empty::NoCard => ("empty-no-card-title", "empty-no-card-body"),
+        Empty::Choose => ("title-certificates", "empty-choose"),
+    };
+    (i18n::text(t), i18n::text(b))
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Owner, issuer line and validity line of one certificate.
+pub fn cert_lines(c: &CertObject, now: u64) -> (String, String, String) {
+    let Some(s) = &c.summary else {
+        return (
+            i18n::text_args("label-slot", &[("slot", c.location.clone())]),
+            i18n::text("label-unreadable"),
+            String::new(),
+        );
+    };
+    let owner = s.subject_cn.clone().unwrap_or_else(|| s.subject.clone());
+    let issuer = i18n::text_args(
+        "label-issued-by",
+        &[("issuer", s.issuer_cn.clone().unwrap_or_else(|| s.issuer.clone()))],
+    );
+    let days = s.days_left(now);
+    let validity = if days < 0 {
+        i18n::text("label-expired")
+    } else {
+        i18n::text_args("label-days-left", &[("days", days.to_string())])
+    };
+    (
+        owner,
+        issuer,
+        format!("{validity} · {}", i18n::text_args("label-slot", &[("slot", c.location.clone())])),
+    )
+}
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let size = app.text_size;
+    if let Some(e) = empty_state(app) {
+        let (title, body) = empty_text(e);
+        return column![text(title).size(size.title()), text(body).size(size.body())].spacing(12).into();
+    }
+    let mut col: Column<'_, Message> =
+        column![text(i18n::text("title-certificates")).size(size.title())].spacing(12);
+    match &app.certs {
+        None | Some(Certs::Loading) => col = col.push(text(i18n::text("status-loading")).size(size.body())),
+        Some(Certs::Failed(e)) => {
+            let t = i18n::error_text(e);
+            col = col.push(text(t.message).size(size.heading())).push(text(t.remedy).size(size.body()));
+        }
+        Some(Certs::Loaded(list)) if list.is_empty() => {
+            col = col.push(text(i18n::text("empty-no-certs")).size(size.body()));
+        }
+        Some(Certs::Loaded(list)) => {
+            let now = now();
+            for c in list {
+                let (owner, issuer, validity) = cert_lines(c, now);
+                col = col.push(
+                    container(
+                        column![
+                            text(owner).size(size.heading()),
+                            text(issuer).size(size.body()),
+                            text(validity).size(size.small()),
+                        ]
+                        .spacing(4),
+                    )
+                    .padding(14)
+                    .width(Length::Fill)
+                    .style(container::bordered_box),
+                );
+            }
+        }
+    }
+    scrollable(col).height(Length::Fill).into()
+}

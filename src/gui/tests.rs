@@ -1,0 +1,123 @@
+//! The app's logic driven through `update`, without a window (sniffnet's approach).
+
+use ecert::i18n::{self, Language};
+use ecert::reader::{PcscStatus, ReaderInfo};
+use ecert::service::{Event, Snapshot};
+use ecert::token::{PinFacts, TokenInfo, TokenKind, TokenRef};
+
+use super::certs::{empty_state, empty_text, Empty};
+use super::sidebar::{reader_lines, token_lines};
+use super::{App, Certs, Message, TextSize};
+
+/// The language is process-wide: tests that read or switch it take turns.
+fn lang_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn reader(name: &str, card: bool) -> ReaderInfo {
+    ReaderInfo {
+        name: name.into(),
+        card_present: card,
+        exclusive: false,
+        atr: card.then(|| "3B 8F 80".into()),
+        card: card.then_some(ecert::reader::CardKind::Unknown),
+    }
+}
+
+fn piv_token(reader: &str, tries: u8) -> TokenInfo {
+    TokenInfo {
+        reference: TokenRef::Reader { reader: reader.into() },
+        kind: TokenKind::PivCard,
+        label: "PIV".into(),
+        manufacturer: None,
+        model: None,
+        serial: None,
+        pin: Some(PinFacts { tries_left: Some(tries), final_try: tries == 1, ..PinFacts::default() }),
+        write_protected: false,
+        uninitialized: false,
+    }
+}
+
+fn snapshot(pcsc: PcscStatus, readers: Vec<ReaderInfo>, tokens: Vec<TokenInfo>) -> Message {
+    Message::Service(Event::Snapshot(Snapshot { pcsc, readers, tokens, modules: Vec::new() }))
+}
+
+#[test]
+fn empty_states_follow_the_devices() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let mut app = App::new(Language::English);
+    assert_eq!(empty_state(&app), Some(Empty::Starting));
+    let _ = app.update(snapshot(PcscStatus::NotRunning, vec![], vec![]));
+    assert_eq!(empty_state(&app), Some(Empty::ServiceNotRunning));
+    assert_eq!(empty_text(Empty::ServiceNotRunning).0, "The smart-card service is not running");
+    let _ = app.update(snapshot(PcscStatus::Running, vec![], vec![]));
+    assert_eq!(empty_state(&app), Some(Empty::NoReader));
+    let _ = app.update(snapshot(PcscStatus::Running, vec![reader("Virtual PCD 00 00", false)], vec![]));
+    assert_eq!(empty_state(&app), Some(Empty::NoCard));
+    let _ = app.update(snapshot(
+        PcscStatus::Running,
+        vec![reader("Virtual PCD 00 00", true)],
+        vec![piv_token("Virtual PCD 00 00", 3)],
+    ));
+    assert_eq!(empty_state(&app), Some(Empty::Choose));
+}
+
+#[test]
+fn sidebar_names_reader_card_and_pin_state() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    assert_eq!(
+        reader_lines(&reader("Virtual PCD 00 00", true)),
+        ("Virtual PCD 00 00".to_owned(), "Card inserted".to_owned())
+    );
+    let (title, detail) = token_lines(&piv_token("Virtual PCD 00 00", 3));
+    assert_eq!(title, "Smart card (PIV)");
+    assert_eq!(detail, "Virtual PCD 00 00 · PIN: 3 tries left");
+    let (_, detail) = token_lines(&piv_token("r", 1));
+    assert!(detail.contains("one try left"), "{detail}");
+    i18n::set_language(Language::TraditionalChineseHk);
+    assert_eq!(token_lines(&piv_token("r", 2)).1, "r · 密碼：尚餘 2 次機會");
+    i18n::set_language(Language::English);
+}
+
+#[test]
+fn selecting_then_pulling_the_card_clears_the_selection() {
+    let _lang = lang_lock();
+    let mut app = App::new(Language::English);
+    let token = TokenRef::Reader { reader: "Virtual PCD 00 00".into() };
+    let _ = app.update(snapshot(
+        PcscStatus::Running,
+        vec![reader("Virtual PCD 00 00", true)],
+        vec![piv_token("Virtual PCD 00 00", 3)],
+    ));
+    let _ = app.update(Message::SelectToken(token.clone()));
+    assert!(matches!(app.certs, Some(Certs::Loading)));
+    let _ =
+        app.update(Message::Service(Event::Certificates { token: token.clone(), result: Ok(Vec::new()) }));
+    assert!(matches!(&app.certs, Some(Certs::Loaded(v)) if v.is_empty()));
+    // An answer for another token is ignored.
+    let other = TokenRef::Reader { reader: "other".into() };
+    let _ = app.update(Message::Service(Event::Certificates {
+        token: other,
+        result: Err(ecert::token::TokenError::PasswordNeeded),
+    }));
+    assert!(matches!(&app.certs, Some(Certs::Loaded(_))));
+    // Card pulled: the token disappears from the snapshot and the selection goes with it.
+    let _ = app.update(snapshot(PcscStatus::Running, vec![reader("Virtual PCD 00 00", false)], vec![]));
+    assert_eq!(app.selected, None);
+    assert_eq!(empty_state(&app), Some(Empty::NoCard));
+}
+
+#[test]
+fn language_and_text_size_switch_at_run_time() {
+    let _lang = lang_lock();
+    let mut app = App::new(Language::English);
+    let _ = app.update(Message::SetLanguage(Language::SimplifiedChinese));
+    assert_eq!(i18n::text("title-readers"), "读卡器");
+    let _ = app.update(Message::SetLanguage(Language::English));
+    let _ = app.update(Message::SetTextSize(TextSize::Largest));
+    assert_eq!(app.text_size, TextSize::Largest);
+    assert!(TextSize::Largest.body() > TextSize::Medium.body());
+}

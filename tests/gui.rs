@@ -1,0 +1,98 @@
+//! The real window: `ecert-manager` under Xvfb maps a window titled by Fluent, renders with
+//! tiny-skia (no GPU), and a screenshot of it is taken for people to look at
+//! (target/screens/). With the rig up the window lists the virtual reader and PIV card.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Kill(Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn need(tool: &str) {
+    let found =
+        Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().unwrap().status.success();
+    assert!(found, "{tool} is missing: run scripts/deps --test (this test never skips)");
+}
+
+/// Starts Xvfb on a free display and returns it with its number.
+fn xvfb() -> (Kill, String) {
+    need("Xvfb");
+    for n in 90..120 {
+        if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            continue;
+        }
+        let display = format!(":{n}");
+        let child = Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1100x760x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let guard = Kill(child);
+        for _ in 0..50 {
+            if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                return (guard, display);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    panic!("no free X display for Xvfb");
+}
+
+#[test]
+fn window_maps_and_is_screenshotted() {
+    need("xdotool");
+    need("import");
+    let (_x, display) = xvfb();
+    let runtime = tempfile::tempdir().unwrap();
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screens");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (lang, title) in [("en", "e-Cert Manager"), ("zh-HK", "電子證書管理員")] {
+        let app = Command::new(env!("CARGO_BIN_EXE_ecert-manager"))
+            .env("DISPLAY", &display)
+            .env("ICED_BACKEND", "tiny-skia")
+            .env("ECERT_LANG", lang)
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = app.id().to_string();
+        let _app = Kill(app);
+        let found = Command::new("timeout")
+            .args(["20", "xdotool", "search", "--sync", "--onlyvisible", "--pid", &pid])
+            .env("DISPLAY", &display)
+            .output()
+            .unwrap();
+        assert!(
+            found.status.success() && !found.stdout.is_empty(),
+            "no window from ecert-manager within 20 s"
+        );
+        let window = String::from_utf8_lossy(&found.stdout).lines().next().unwrap_or_default().to_owned();
+        let name = Command::new("xdotool")
+            .args(["getwindowname", &window])
+            .env("DISPLAY", &display)
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&name.stdout).trim(), title);
+        // Let the first snapshot from the service arrive and be drawn.
+        std::thread::sleep(Duration::from_millis(1500));
+        let png = shots.join(format!("window-{lang}.png"));
+        let out = Command::new("import")
+            .args(["-window", "root", png.to_str().unwrap()])
+            .env("DISPLAY", &display)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert!(std::fs::metadata(&png).unwrap().len() > 10_000, "screenshot too small to show a window");
+    }
+}
