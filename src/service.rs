@@ -73,6 +73,13 @@ impl Default for Config {
 enum Msg {
     Request(Request),
     Readers(ReaderSnapshot),
+    /// From the PKCS#11 thread: its tokens and module states changed.
+    Pkcs11 {
+        tokens: Vec<TokenInfo>,
+        modules: Vec<ModuleStatus>,
+    },
+    /// From the PKCS#11 thread: an answer to pass on.
+    Forward(Event),
     Stop,
 }
 
@@ -89,9 +96,10 @@ impl Service {
     pub fn spawn(config: Config, sink: impl FnMut(Event) + Send + 'static) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel();
         let live = config.live;
+        let back = tx.clone();
         let worker = std::thread::Builder::new()
             .name("ecert-service".into())
-            .spawn(move || worker::run(&config, &rx, sink))?;
+            .spawn(move || worker::run(&config, &rx, &back, sink))?;
         let monitor = if live {
             let mtx = tx.clone();
             Some(Monitor::spawn(move |snap| {

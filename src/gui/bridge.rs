@@ -16,6 +16,12 @@ pub fn connect() -> impl Stream<Item = Message> {
         let (event_tx, mut event_rx) = fmpsc::unbounded();
         let (request_tx, request_rx) = mpsc::channel::<Request>();
         let owner = std::thread::Builder::new().name("ecert-service-owner".into()).spawn(move || {
+            // Under X11, iced's tiny-skia compositor diffs each frame against the buffer it
+            // believes is on screen; a change that lands before the window's first frames are
+            // presented can be lost until the next change. Starting the device watch once the
+            // window is up (measured: mapped within ~0.5 s in a debug build) avoids a blank
+            // sidebar at start.
+            std::thread::sleep(std::time::Duration::from_millis(800));
             let Ok(service) = Service::spawn(Config::default(), move |ev| {
                 let _ = event_tx.unbounded_send(ev);
             }) else {
