@@ -24,6 +24,7 @@ fn rig_cmd(rig: &common::Rig, verb: &str) {
 #[test]
 fn monitor_sees_removal_and_insertion() {
     let rig = common::rig();
+    let _card = common::card_lock();
     let (tx, rx) = mpsc::channel();
     let _monitor = Monitor::spawn(move |s| {
         let _ = tx.send(s);
@@ -45,4 +46,39 @@ fn monitor_sees_removal_and_insertion() {
     assert!(wait_state(false), "removal not reported");
     rig_cmd(&rig, "card-in");
     assert!(wait_state(true), "insertion not reported");
+}
+
+#[test]
+fn pcscd_restart_is_seen_and_recovered_from_without_a_new_monitor() {
+    use ecert::reader::PcscStatus;
+    let rig = common::rig();
+    let _card = common::card_lock();
+    let (tx, rx) = mpsc::channel();
+    let _monitor = Monitor::spawn(move |s| {
+        let _ = tx.send(s);
+    })
+    .unwrap();
+    let wait = |want: &dyn Fn(&ReaderSnapshot) -> bool| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
+            if let Ok(s) = rx.recv_timeout(Duration::from_millis(200)) {
+                if want(&s) {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    assert!(wait(&|s| present(s, &rig.piv_reader) == Some(true)), "card not present at start");
+    let restart = std::thread::spawn({
+        let script = rig.script.clone();
+        move || Command::new(script).arg("pcscd-restart").output().unwrap()
+    });
+    assert!(wait(&|s| s.pcsc == PcscStatus::NotRunning || s.readers.is_empty()), "pcscd going away not reported");
+    let out = restart.join().unwrap();
+    common::stdout_ok(&out, "rig pcscd-restart");
+    assert!(
+        wait(&|s| s.pcsc == PcscStatus::Running && present(s, &rig.piv_reader) == Some(true)),
+        "the same monitor did not recover after pcscd came back"
+    );
 }
