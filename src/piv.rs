@@ -68,6 +68,19 @@ pub struct AppInfo {
     pub algorithms: Vec<u8>,
 }
 
+/// What the discovery object says about the card's PINs (SP 800-73-4 Part 1 Table 18/19).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Discovery {
+    /// The PIV application PIN is used.
+    pub application_pin: bool,
+    /// A global (card-wide) PIN is supported.
+    pub global_pin: bool,
+    /// On-card biometric comparison is supported.
+    pub occ: bool,
+    /// The global PIN is the primary PIN.
+    pub global_pin_preferred: bool,
+}
+
 /// PIN state read without spending a try (VERIFY with no data, SP 800-73-4 Part 2 §3.2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "state")]
@@ -154,6 +167,33 @@ impl<'t> Piv<'t> {
     pub fn retired_with_certs(&mut self) -> Result<Option<u8>, PivError> {
         let Some(object) = self.get_data(&[0x5F, 0xC1, 0x0C])? else { return Ok(None) };
         Ok(tlv::find(&object, 0xC1).ok().and_then(|v| v.first().copied()).map(|n| n.min(20)))
+    }
+
+    /// The discovery object (tag 7E, Part 1 §3.3.2 Table 18): which PINs the card uses. It is
+    /// answered as a 7E template, not inside 53.
+    pub fn discovery(&mut self) -> Result<Option<Discovery>, PivError> {
+        let cmd = Command::new(0x00, 0xCB, 0x3F, 0xFF).with_data(&[0x5C, 0x01, 0x7E]).with_le(256);
+        let resp = apdu::exchange(self.transport, &cmd)?;
+        match resp.sw {
+            StatusWord::Success => {}
+            StatusWord::NotFound => return Ok(None),
+            sw => return Err(PivError::Unexpected { ins: 0xCB, sw }),
+        }
+        let template = tlv::find(&resp.data, 0x7E)?;
+        let policy = tlv::find(template, 0x5F2F).ok().map(<[u8]>::to_vec).unwrap_or_default();
+        let first = policy.first().copied().unwrap_or(0x40);
+        Ok(Some(Discovery {
+            application_pin: first & 0x40 != 0,
+            global_pin: first & 0x20 != 0,
+            occ: first & 0x10 != 0,
+            global_pin_preferred: policy.get(1) == Some(&0x20),
+        }))
+    }
+
+    /// The Card Capability Container's card identifier (5FC107, Part 1 Table 8, tag F0), hex.
+    pub fn ccc_card_id(&mut self) -> Result<Option<String>, PivError> {
+        let Some(object) = self.get_data(&[0x5F, 0xC1, 0x07])? else { return Ok(None) };
+        Ok(tlv::find(&object, 0xF0).ok().filter(|v| !v.is_empty()).map(hex::encode_upper))
     }
 
     /// The card's GUID from the CHUID (5FC102, Part 1 Table 9, tag 34), hex. It identifies

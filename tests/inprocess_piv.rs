@@ -134,3 +134,16 @@ fn listing_four_empty_slots_costs_the_apdu_floor() {
     // SELECT + one GET DATA per slot.
     assert_eq!(t.sent().len(), 5);
 }
+
+#[test]
+fn discovery_object_and_card_identifiers_are_read() {
+    let mut t = transport();
+    let (mut piv, _) = Piv::select(&mut t).unwrap();
+    // piv-authenticator publishes a discovery object with the application PIN.
+    let d = piv.discovery().unwrap().expect("discovery object");
+    assert!(d.application_pin, "{d:?}");
+    let guid = piv.card_guid().unwrap().expect("CHUID with a GUID");
+    assert_eq!(guid.len(), 32);
+    // CCC is optional on PIV cards; reading it must not fail either way.
+    let _ = piv.ccc_card_id().unwrap();
+}

@@ -51,6 +51,11 @@ impl MgmtAlgorithm {
         }
     }
 
+    #[cfg(test)]
+    pub(crate) fn crypt_for_test(self, key: &[u8], block: &mut [u8], encrypt: bool) -> Result<(), PivError> {
+        self.crypt(key, block, encrypt)
+    }
+
     /// Encrypts (or decrypts) one block in place.
     fn crypt(self, key: &[u8], block: &mut [u8], encrypt: bool) -> Result<(), PivError> {
         fn run<C: KeyInit + BlockCipherEncrypt + BlockCipherDecrypt + BlockSizeUser>(

@@ -119,3 +119,28 @@ fn decompression_bomb_is_refused() {
     assert!(matches!(inflate(&packed), Err(PivError::Malformed(_))));
     assert!(matches!(inflate(b"not gzip"), Err(PivError::Malformed(_))));
 }
+
+#[test]
+fn management_key_ciphers_match_published_vectors() {
+    use super::admin::MgmtAlgorithm;
+    // FIPS 197 Appendix C.1 (AES-128).
+    let key = hex::decode("000102030405060708090a0b0c0d0e0f").unwrap();
+    let mut block = hex::decode("00112233445566778899aabbccddeeff").unwrap();
+    MgmtAlgorithm::Aes128.crypt_for_test(&key, &mut block, true).unwrap();
+    assert_eq!(hex::encode(&block), "69c4e0d86a7b0430d8cdb78070b4c55a");
+    MgmtAlgorithm::Aes128.crypt_for_test(&key, &mut block, false).unwrap();
+    assert_eq!(hex::encode(&block), "00112233445566778899aabbccddeeff");
+    // FIPS 197 C.3 (AES-256).
+    let key = hex::decode("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f").unwrap();
+    let mut block = hex::decode("00112233445566778899aabbccddeeff").unwrap();
+    MgmtAlgorithm::Aes256.crypt_for_test(&key, &mut block, true).unwrap();
+    assert_eq!(hex::encode(&block), "8ea2b7ca516745bfeafc49904b496089");
+    // 3DES with three equal keys degenerates to single DES: FIPS 81 / classic vector
+    // K=133457799BBCDFF1, P=0123456789ABCDEF -> 85E813540F0AB405.
+    let k = hex::decode("133457799BBCDFF1133457799BBCDFF1133457799BBCDFF1").unwrap();
+    let mut block = hex::decode("0123456789ABCDEF").unwrap();
+    MgmtAlgorithm::TripleDes.crypt_for_test(&k, &mut block, true).unwrap();
+    assert_eq!(hex::encode_upper(&block), "85E813540F0AB405");
+    // A wrong-size block is an error, not a panic.
+    assert!(MgmtAlgorithm::Aes128.crypt_for_test(&key[..16], &mut [0u8; 8], true).is_err());
+}
