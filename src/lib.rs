@@ -12,6 +12,7 @@ pub mod pkcs11;
 pub mod reader;
 pub mod secret;
 pub mod service;
+pub mod settings;
 pub mod tlv;
 pub mod token;
 pub mod transport;

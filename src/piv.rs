@@ -70,6 +70,7 @@ pub struct AppInfo {
 
 /// What the discovery object says about the card's PINs (SP 800-73-4 Part 1 Table 18/19).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[allow(clippy::struct_excessive_bools)] // one per bit of the PIN usage policy (Table 19)
 pub struct Discovery {
     /// The PIV application PIN is used.
     pub application_pin: bool,

@@ -66,7 +66,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { live: true, pkcs11: true, extra_modules: Vec::new(), token_poll: Duration::from_secs(3) }
+        // A malformed settings file must not stop the app: its modules are then just absent
+        // (the settings page and `ecert modules` say why).
+        let extra_modules = crate::settings::load().map(|s| s.pkcs11_modules).unwrap_or_default();
+        Self { live: true, pkcs11: true, extra_modules, token_poll: Duration::from_secs(3) }
     }
 }
 

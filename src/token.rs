@@ -82,12 +82,15 @@ pub struct CertObject {
     pub der: Vec<u8>,
     /// `None` when the bytes are not a parsable certificate (shown as such, never hidden).
     pub summary: Option<CertSummary>,
+    /// Whether a key with the same id is on the token (PKCS#11 pairs by CKA_ID); `None`
+    /// where the medium cannot tell without a PIN (PIV has no key metadata).
+    pub key: Option<bool>,
 }
 
 impl CertObject {
     pub fn new(location: String, label: Option<String>, der: Vec<u8>) -> Self {
         let summary = CertSummary::from_der(&der).ok();
-        Self { location, label, der, summary }
+        Self { location, label, der, summary, key: None }
     }
 }
 

@@ -74,7 +74,10 @@ fn pcscd_restart_is_seen_and_recovered_from_without_a_new_monitor() {
         let script = rig.script.clone();
         move || Command::new(script).arg("pcscd-restart").output().unwrap()
     });
-    assert!(wait(&|s| s.pcsc == PcscStatus::NotRunning || s.readers.is_empty()), "pcscd going away not reported");
+    assert!(
+        wait(&|s| s.pcsc == PcscStatus::NotRunning || s.readers.is_empty()),
+        "pcscd going away not reported"
+    );
     let out = restart.join().unwrap();
     common::stdout_ok(&out, "rig pcscd-restart");
     assert!(

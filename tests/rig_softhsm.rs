@@ -129,8 +129,10 @@ fn keys_csrs_and_certificates_on_softhsm_agree_with_pkcs11_tool() {
     let rig = common::rig();
     let _lock = common::card_lock();
     let dir = tempfile::tempdir().unwrap();
-    let (a1, a2, a3, b1, b2) = (id("a1"), id("a2"), id("a3"), id("b1"), id("b2"));
-    for (id, alg) in [(a1.as_str(), "p256"), (a2.as_str(), "rsa2048"), (a3.as_str(), "p384")] {
+    let (a1, a2, a3, a4, b1, b2) = (id("a1"), id("a2"), id("a3"), id("a4"), id("b1"), id("b2"));
+    for (id, alg) in
+        [(a1.as_str(), "p256"), (a2.as_str(), "rsa2048"), (a3.as_str(), "p384"), (a4.as_str(), "rsa3072")]
+    {
         let cert = issue(&rig, dir.path(), id, alg);
         stdout_ok(
             &ecert(&rig, &["import-cert", "--slot", id, cert.to_str().unwrap(), "--pin-stdin"], "123456\n"),
@@ -182,6 +184,20 @@ fn keys_csrs_and_certificates_on_softhsm_agree_with_pkcs11_tool() {
     );
     stdout_ok(&out, "ecert export");
     assert_eq!(std::fs::read(dir.path().join("b2.der")).unwrap(), der(&other));
+    // Certificates are paired with keys by CKA_ID: a1 has its key, b2 (written alone) has none.
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&ecert(&rig, &["certs", "--json"], ""), "ecert certs --json"))
+            .unwrap();
+    let key_of = |id: &str| {
+        listed["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["location"] == id)
+            .map(|c| c["key"].clone())
+    };
+    assert_eq!(key_of(&a1), Some(serde_json::Value::Bool(true)), "{listed}");
+    assert_eq!(key_of(&b2), Some(serde_json::Value::Bool(false)), "{listed}");
 
     // Delete with backup.
     let backup = dir.path().join("backup.pem");
@@ -297,11 +313,22 @@ fn p12_installs_into_softhsm_and_bad_files_write_nothing() {
             "openssl dgst -verify",
         );
     }
-    // A truncated file is refused before any token access.
+    // Truncated or corrupted files are refused and the token is left exactly as it was.
+    let before = pkcs11_tool(&rig, &["--login", "--pin", "123456", "--list-objects"]);
     let bytes = std::fs::read(p("modern.p12")).unwrap();
+    let mut corrupt = bytes.clone();
+    let middle = corrupt.len() / 2;
+    corrupt[middle] ^= 0x5A;
+    std::fs::write(p("bad.p12"), &corrupt).unwrap();
+    let out =
+        ecert(&rig, &["install", "--p12", &p("bad.p12"), "--slot", "d3", "--pin-stdin"], "pw\n123456\n");
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(text.contains("wrong password") || text.contains("not an e-cert file"), "{text}");
     std::fs::write(p("cut.p12"), &bytes[..bytes.len() / 2]).unwrap();
     let out =
         ecert(&rig, &["install", "--p12", &p("cut.p12"), "--slot", "d3", "--pin-stdin"], "pw\n123456\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an e-Cert file"), "{out:?}");
+    assert_eq!(pkcs11_tool(&rig, &["--login", "--pin", "123456", "--list-objects"]), before);
 }

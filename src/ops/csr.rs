@@ -68,7 +68,7 @@ pub fn card_sign_input(alg: KeyAlgorithm, tbs: &[u8]) -> Vec<u8> {
     match alg {
         KeyAlgorithm::EccP256 => Sha256::digest(tbs).to_vec(),
         KeyAlgorithm::EccP384 => Sha384::digest(tbs).to_vec(),
-        KeyAlgorithm::Rsa2048 => {
+        KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => {
             let block_len = alg.rsa_block_len().unwrap_or(256);
             let digest = Sha256::digest(tbs);
             let t_len = SHA256_DIGEST_INFO.len() + digest.len();
@@ -85,7 +85,7 @@ pub fn card_sign_input(alg: KeyAlgorithm, tbs: &[u8]) -> Vec<u8> {
 
 fn signature_algorithm(alg: KeyAlgorithm) -> AlgorithmIdentifierOwned {
     match alg {
-        KeyAlgorithm::Rsa2048 => {
+        KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => {
             AlgorithmIdentifierOwned { oid: SHA256_WITH_RSA, parameters: Some(der::Any::null()) }
         }
         KeyAlgorithm::EccP256 => AlgorithmIdentifierOwned { oid: ECDSA_WITH_SHA256, parameters: None },

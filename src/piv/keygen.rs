@@ -16,6 +16,8 @@ use crate::tlv;
 #[serde(rename_all = "kebab-case")]
 pub enum KeyAlgorithm {
     Rsa2048,
+    /// RSA-3072: PKCS#11 tokens; on PIV cards only where the card offers it (id 05).
+    Rsa3072,
     EccP256,
     EccP384,
 }
@@ -24,6 +26,7 @@ impl KeyAlgorithm {
     pub fn id(self) -> u8 {
         match self {
             Self::Rsa2048 => 0x07,
+            Self::Rsa3072 => 0x05,
             Self::EccP256 => 0x11,
             Self::EccP384 => 0x14,
         }
@@ -35,7 +38,17 @@ impl KeyAlgorithm {
         let info = spki::SubjectPublicKeyInfoRef::from_der(spki_der).ok()?;
         let curve = info.algorithm.parameters_oid().ok();
         match (info.algorithm.oid, curve) {
-            (RSA_ENCRYPTION, _) => Some(Self::Rsa2048),
+            (RSA_ENCRYPTION, _) => {
+                let key = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(
+                    info.subject_public_key.raw_bytes(),
+                )
+                .ok()?;
+                match key.modulus.as_bytes().len() {
+                    256 => Some(Self::Rsa2048),
+                    384 => Some(Self::Rsa3072),
+                    _ => None,
+                }
+            }
             (EC_PUBLIC_KEY, Some(SECP256R1)) => Some(Self::EccP256),
             (EC_PUBLIC_KEY, Some(SECP384R1)) => Some(Self::EccP384),
             _ => None,
@@ -44,7 +57,15 @@ impl KeyAlgorithm {
 
     /// Bytes the card signs for this key: the modulus length for RSA (a padded block).
     pub fn rsa_block_len(self) -> Option<usize> {
-        matches!(self, Self::Rsa2048).then_some(256)
+        match self {
+            Self::Rsa2048 => Some(256),
+            Self::Rsa3072 => Some(384),
+            _ => None,
+        }
+    }
+
+    pub fn is_rsa(self) -> bool {
+        self.rsa_block_len().is_some()
     }
 }
 
@@ -85,7 +106,7 @@ impl PivError {
 pub(crate) fn parse_public_key_template(alg: KeyAlgorithm, data: &[u8]) -> Result<PublicKey, PivError> {
     let template = tlv::find(data, 0x7F49)?;
     let spki_der = match alg {
-        KeyAlgorithm::Rsa2048 => {
+        KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => {
             let n = tlv::find(template, 0x81)?;
             let e = tlv::find(template, 0x82)?;
             let rsa = RsaPublicKey {

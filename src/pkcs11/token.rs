@@ -35,7 +35,7 @@ fn curve_oid(alg: KeyAlgorithm) -> Option<ObjectIdentifier> {
     match alg {
         KeyAlgorithm::EccP256 => Some(ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7")),
         KeyAlgorithm::EccP384 => Some(ObjectIdentifier::new_unwrap("1.3.132.0.34")),
-        KeyAlgorithm::Rsa2048 => None,
+        KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => None,
     }
 }
 
@@ -103,6 +103,17 @@ impl Token for Pkcs11Token {
     fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError> {
         let session = self.ctx.open_ro_session(self.slot).map_err(ck)?;
         let handles = session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]).map_err(ck)?;
+        // Key objects visible without login (public keys, non-private private keys), by id.
+        let mut key_ids: Vec<Vec<u8>> = Vec::new();
+        for class in [ObjectClass::PUBLIC_KEY, ObjectClass::PRIVATE_KEY] {
+            for h in session.find_objects(&[Attribute::Class(class)]).map_err(ck)? {
+                if let Some(Attribute::Id(id)) =
+                    session.get_attributes(h, &[AttributeType::Id]).map_err(ck)?.into_iter().next()
+                {
+                    key_ids.push(id);
+                }
+            }
+        }
         let mut out = Vec::with_capacity(handles.len());
         for h in handles {
             let attrs = session
@@ -117,7 +128,9 @@ impl Token for Pkcs11Token {
                     _ => {}
                 }
             }
-            out.push(CertObject::new(hex::encode(id), label, value));
+            let mut object = CertObject::new(hex::encode(&id), label, value);
+            object.key = Some(key_ids.contains(&id));
+            out.push(object);
         }
         Ok(out)
     }
@@ -177,7 +190,8 @@ impl Token for Pkcs11Token {
             public.push(Attribute::EcParams(curve.to_der().map_err(crate::cert::CertError::from)?));
             Mechanism::EccKeyPairGen
         } else {
-            public.push(Attribute::ModulusBits(2048.into()));
+            let bits: u64 = if alg == KeyAlgorithm::Rsa3072 { 3072 } else { 2048 };
+            public.push(Attribute::ModulusBits(bits.into()));
             public.push(Attribute::PublicExponent(vec![0x01, 0x00, 0x01]));
             Mechanism::RsaPkcsKeyPairGen
         };
@@ -199,11 +213,11 @@ impl Token for Pkcs11Token {
         let key = Self::find_one(&session, ObjectClass::PRIVATE_KEY, &id)?
             .ok_or_else(|| TokenError::BadLocation { location: location.to_owned() })?;
         let key_type = session.get_attributes(key, &[AttributeType::KeyType]).map_err(ck)?;
-        let want = if alg == KeyAlgorithm::Rsa2048 { KeyType::RSA } else { KeyType::EC };
+        let want = if alg.is_rsa() { KeyType::RSA } else { KeyType::EC };
         if !key_type.iter().any(|a| matches!(a, Attribute::KeyType(t) if *t == want)) {
             return Err(TokenError::KeyMismatch { location: location.to_owned() });
         }
-        if alg == KeyAlgorithm::Rsa2048 {
+        if alg.is_rsa() {
             let digest_info =
                 strip_pkcs1_type1(input).ok_or(TokenError::Unsupported { operation: "this input" })?;
             return session.sign(&Mechanism::RsaPkcs, key, digest_info).map_err(ck);

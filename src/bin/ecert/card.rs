@@ -27,6 +27,7 @@ pub enum PinCommand {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Alg {
     Rsa2048,
+    Rsa3072,
     P256,
     P384,
 }
@@ -35,6 +36,7 @@ impl From<Alg> for KeyAlgorithm {
     fn from(a: Alg) -> Self {
         match a {
             Alg::Rsa2048 => Self::Rsa2048,
+            Alg::Rsa3072 => Self::Rsa3072,
             Alg::P256 => Self::EccP256,
             Alg::P384 => Self::EccP384,
         }

@@ -43,6 +43,11 @@ enum Command {
         #[command(flatten)]
         target: card::Target,
     },
+    /// List PKCS#11 modules: where each was found, whether it loads.
+    Modules {
+        #[arg(long)]
+        json: bool,
+    },
     /// List the bundled trust anchors with their fingerprints.
     Anchors {
         #[arg(long)]
@@ -191,6 +196,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
             output::certs(&reference, &certs, target.json)
         }
         Command::Anchors { json } => output::anchors(json),
+        Command::Modules { json } => {
+            if let Err(e) = ecert::settings::load() {
+                eprintln!("ecert: {e}");
+            }
+            let snap = snapshot(true)?;
+            output::modules(&snap.modules, json)
+        }
         Command::Show { slot, target } => {
             let token = card::resolve(&target)?;
             let certs = card::certificates(&token, &mut secrets::SecretSource::new(target.pin_stdin))?;

@@ -135,11 +135,16 @@ pub fn certs(token: &TokenRef, certs: &[CertObject], json: bool) -> Result<ExitC
     for c in certs {
         match &c.summary {
             Some(s) => println!(
-                "{}  {}  issued by {}  ({} days left)",
+                "{}  {}  issued by {}  ({} days left){}",
                 c.location,
                 s.subject_cn.as_deref().unwrap_or(&s.subject),
                 s.issuer_cn.as_deref().unwrap_or(&s.issuer),
-                s.days_left(now)
+                s.days_left(now),
+                match c.key {
+                    Some(true) => "  [key on token]",
+                    Some(false) => "  [no key on token]",
+                    None => "",
+                }
             ),
             None => println!("{}  (not a readable certificate, {} bytes)", c.location, c.der.len()),
         }
@@ -154,6 +159,23 @@ pub fn anchors(json: bool) -> Result<ExitCode, String> {
     }
     for a in &anchors {
         println!("{}\n    SHA-256 {}", a.summary.subject, a.summary.sha256);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn modules(modules: &[ecert::pkcs11::ModuleStatus], json: bool) -> Result<ExitCode, String> {
+    if json {
+        return print_json(modules);
+    }
+    if modules.is_empty() {
+        println!("No PKCS#11 module found.");
+    }
+    for m in modules {
+        let state = m
+            .error
+            .as_deref()
+            .map_or_else(|| m.library.clone().unwrap_or_default(), |e| format!("not usable: {e}"));
+        println!("{}  [{:?}]  {state}", m.path.display(), m.source);
     }
     Ok(ExitCode::SUCCESS)
 }

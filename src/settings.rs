@@ -1,0 +1,68 @@
+//! User settings: one JSON file in the per-user config dir (`directories`; Linux:
+//! `~/.config/ecert-manager/settings.json`, `ECERT_CONFIG_DIR` overrides). Hostile like any
+//! input: a malformed file is reported and defaults are used; saving is atomic.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// BCP 47 tag of the chosen language; `None` follows the OS.
+    pub language: Option<String>,
+    /// Extra PKCS#11 modules (vendor middleware in non-standard places), tried first.
+    pub pkcs11_modules: Vec<PathBuf>,
+    /// Check CRL/OCSP online (off: offline by default, private by default).
+    pub revocation_checking: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    #[error("no configuration folder for this user")]
+    NoConfigDir,
+    #[error("settings file {path:?} is not valid ({detail}); defaults are used")]
+    Malformed { path: PathBuf, detail: String },
+    #[error("cannot write {path:?}: {detail}")]
+    Io { path: PathBuf, detail: String },
+}
+
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("ECERT_CONFIG_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("hk", "ecert", "ecert-manager").map(|d| d.config_dir().to_owned())
+}
+
+pub fn path() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("settings.json"))
+}
+
+/// Reads the settings; a missing file is the defaults.
+pub fn load() -> Result<Settings, SettingsError> {
+    let path = path().ok_or(SettingsError::NoConfigDir)?;
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.len() > 64 * 1024 => {
+            Err(SettingsError::Malformed { path, detail: "larger than 64 KiB".into() })
+        }
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| SettingsError::Malformed { path, detail: e.to_string() }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+        Err(e) => Err(SettingsError::Malformed { path, detail: e.to_string() }),
+    }
+}
+
+/// Writes the settings atomically (temp file + rename).
+pub fn save(settings: &Settings) -> Result<(), SettingsError> {
+    let path = path().ok_or(SettingsError::NoConfigDir)?;
+    let io = |e: std::io::Error| SettingsError::Io { path: path.clone(), detail: e.to_string() };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let text = serde_json::to_vec_pretty(settings)
+        .map_err(|e| SettingsError::Io { path: path.clone(), detail: e.to_string() })?;
+    let tmp = path.with_extension("json.new");
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
