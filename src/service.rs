@@ -76,10 +76,11 @@ impl Default for Config {
 enum Msg {
     Request(Request),
     Readers(ReaderSnapshot),
-    /// From the PKCS#11 thread: its tokens and module states changed.
+    /// From a module's owner thread: its tokens or state changed.
     Pkcs11 {
+        module: PathBuf,
         tokens: Vec<TokenInfo>,
-        modules: Vec<ModuleStatus>,
+        status: ModuleStatus,
     },
     /// From the PKCS#11 thread: an answer to pass on.
     Forward(Event),

@@ -1,13 +1,15 @@
 //! The worker loop: opens PC/SC connections only here. PKCS#11 modules are owned here for
-//! one-shot (CLI) services and by a thread of their own for the live app ([`pkcs11_thread`]),
-//! so a slow module (OpenSC probing every card) never holds up a card read.
+//! one-shot (CLI) services, and for the live app each module by an owner thread of its own
+//! ([`pkcs11_thread`]; PKCS#11 sessions are `Send`, not `Sync`), so a slow module (OpenSC
+//! probing every card) never holds up a card read or another module.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
 
 use super::{Config, Event, Msg, Request, Snapshot};
-use crate::pkcs11::{discover_modules, LoadedModule, ModuleStatus};
+use crate::pkcs11::{discover_modules, LoadedModule, ModuleSpec, ModuleStatus};
 use crate::reader::{self, ReaderSnapshot};
 use crate::token::{PivToken, Token, TokenError, TokenInfo, TokenRef};
 use crate::transport::pcsc::PcscTransport;
@@ -18,9 +20,9 @@ struct State {
     probes: HashMap<(String, String), Option<TokenInfo>>,
     modules: Vec<LoadedModule>,
     /// Live mode: the PKCS#11 thread's requests, and what it last reported.
-    p11: Option<Sender<Request>>,
-    p11_tokens: Vec<TokenInfo>,
-    p11_modules: Vec<ModuleStatus>,
+    p11: Vec<(PathBuf, Sender<Request>)>,
+    /// Per module, in discovery order: its tokens and state as its thread last reported.
+    p11_reports: Vec<(PathBuf, Vec<TokenInfo>, Option<ModuleStatus>)>,
     last: Option<Snapshot>,
 }
 
@@ -32,21 +34,26 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
     // The CLI wants one complete answer: modules load here, now. The app wants readers on
     // screen at once: modules load on their own thread.
     let modules = if config.pkcs11 && !config.live { load_modules(config) } else { Vec::new() };
-    let p11 = (config.pkcs11 && config.live).then(|| {
+    let specs =
+        if config.pkcs11 && config.live { discover_modules(&config.extra_modules) } else { Vec::new() };
+    let mut p11 = Vec::new();
+    for spec in specs {
         let (tx, prx) = mpsc::channel();
-        let (cfg, back) = (config.clone(), back.clone());
-        let _ = std::thread::Builder::new()
+        let (poll, back, path) = (config.token_poll, back.clone(), spec.path.clone());
+        let started = std::thread::Builder::new()
             .name("ecert-pkcs11".into())
-            .spawn(move || pkcs11_thread(&cfg, &prx, &back));
-        tx
-    });
+            .spawn(move || pkcs11_thread(spec, poll, &prx, &back));
+        if started.is_ok() {
+            p11.push((path, tx));
+        }
+    }
+    let p11_reports = p11.iter().map(|(path, _)| (path.clone(), Vec::new(), None)).collect();
     let mut st = State {
         readers: ReaderSnapshot::not_running(),
         probes: HashMap::new(),
         modules,
         p11,
-        p11_tokens: Vec::new(),
-        p11_modules: Vec::new(),
+        p11_reports,
         last: None,
     };
     let mut next_poll = Instant::now() + config.token_poll;
@@ -69,22 +76,36 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
                 st.readers = snap;
                 publish(&mut st, &mut sink, false);
                 // A card came or went: PKCS#11 slots may have changed too.
-                if let Some(p11) = &st.p11 {
+                for (_, p11) in &st.p11 {
                     let _ = p11.send(Request::Refresh);
                 }
             }
-            Some(Msg::Pkcs11 { tokens, modules }) => {
-                st.p11_tokens = tokens;
-                st.p11_modules = modules;
+            Some(Msg::Pkcs11 { module, tokens, status }) => {
+                if let Some(entry) = st.p11_reports.iter_mut().find(|(p, _, _)| *p == module) {
+                    entry.1 = tokens;
+                    entry.2 = Some(status);
+                }
                 publish(&mut st, &mut sink, false);
             }
             Some(Msg::Forward(event)) => sink(event),
             Some(Msg::Request(
                 request @ (Request::ListCertificates { token: TokenRef::Pkcs11 { .. } }
                 | Request::Run { token: TokenRef::Pkcs11 { .. }, .. }),
-            )) if st.p11.is_some() => {
-                if let Some(p11) = &st.p11 {
-                    let _ = p11.send(request);
+            )) if !st.p11.is_empty() => {
+                let module = match &request {
+                    Request::ListCertificates { token: TokenRef::Pkcs11 { module, .. } }
+                    | Request::Run { token: TokenRef::Pkcs11 { module, .. }, .. } => module.clone(),
+                    _ => PathBuf::new(),
+                };
+                match st.p11.iter().find(|(p, _)| *p == module) {
+                    Some((_, p11)) => {
+                        let _ = p11.send(request);
+                    }
+                    None => {
+                        if let Some(event) = not_found_event(request) {
+                            sink(event);
+                        }
+                    }
                 }
             }
             Some(Msg::Request(Request::Refresh)) => {
@@ -109,17 +130,33 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
     }
 }
 
-/// Owns the PKCS#11 modules for the live app: lists tokens at start, on every reader change
-/// and every `token_poll` (modules without slot events), and serves requests for its tokens.
-fn pkcs11_thread(config: &Config, rx: &Receiver<Request>, back: &Sender<Msg>) {
-    let modules = load_modules(config);
+/// An answer for a request no module can take (its module is gone).
+fn not_found_event(request: Request) -> Option<Event> {
+    match request {
+        Request::Run { token, .. } => {
+            let result = Err(TokenError::NotFound { reference: token.to_string() });
+            Some(Event::Finished { token, result })
+        }
+        Request::ListCertificates { token } => {
+            let result = Err(TokenError::NotFound { reference: token.to_string() });
+            Some(Event::Certificates { token, result })
+        }
+        Request::Refresh => None,
+    }
+}
+
+/// Owns one PKCS#11 module for the live app: loads it, lists its tokens at start, on every
+/// reader change and every `poll` (modules without slot events), and serves its requests.
+fn pkcs11_thread(spec: ModuleSpec, poll: std::time::Duration, rx: &Receiver<Request>, back: &Sender<Msg>) {
+    let path = spec.path.clone();
+    let modules = vec![LoadedModule::load(spec)];
     let mut last: Option<Vec<TokenInfo>> = None;
     let mut report = |modules: &[LoadedModule], force: bool| -> bool {
         let tokens = module_tokens(modules);
         if force || last.as_ref() != Some(&tokens) {
             last = Some(tokens.clone());
-            let statuses = modules.iter().map(LoadedModule::status).collect();
-            return back.send(Msg::Pkcs11 { tokens, modules: statuses }).is_ok();
+            let status = modules[0].status();
+            return back.send(Msg::Pkcs11 { module: path.clone(), tokens, status }).is_ok();
         }
         true
     };
@@ -127,7 +164,7 @@ fn pkcs11_thread(config: &Config, rx: &Receiver<Request>, back: &Sender<Msg>) {
         return;
     }
     loop {
-        let request = match rx.recv_timeout(config.token_poll) {
+        let request = match rx.recv_timeout(poll) {
             Ok(r) => Some(r),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return,
@@ -190,12 +227,17 @@ fn snapshot(st: &mut State) -> Snapshot {
         }
     }
     tokens.extend(module_tokens(&st.modules));
-    tokens.extend(st.p11_tokens.iter().cloned());
+    tokens.extend(st.p11_reports.iter().flat_map(|(_, t, _)| t.iter().cloned()));
     Snapshot {
         pcsc: st.readers.pcsc.clone(),
         readers: st.readers.readers.clone(),
         tokens,
-        modules: st.modules.iter().map(LoadedModule::status).chain(st.p11_modules.iter().cloned()).collect(),
+        modules: st
+            .modules
+            .iter()
+            .map(LoadedModule::status)
+            .chain(st.p11_reports.iter().filter_map(|(_, _, s)| s.clone()))
+            .collect(),
     }
 }
 

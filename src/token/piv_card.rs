@@ -167,9 +167,13 @@ impl Token for PivToken {
     /// challenge, verified with the certificate's key) and only then writes.
     fn import_certificate(&mut self, location: &str, der: &[u8], auth: &Auth) -> Result<(), TokenError> {
         let slot = slot(location)?;
+        if slot != Slot::CardAuthentication {
+            pin_of(auth)?; // needed for the proof; nothing is sent without it
+        }
         let spki = crate::cert::spki_der(der)?;
         let alg =
-            KeyAlgorithm::from_spki(&spki).ok_or(TokenError::Unsupported { operation: "this key type" })?;
+            // A key type no PIV slot can hold cannot be the slot's key.
+            KeyAlgorithm::from_spki(&spki).ok_or_else(|| TokenError::KeyMismatch { location: location.to_owned() })?;
         let mut challenge = [0u8; 32];
         getrandom::fill(&mut challenge)
             .map_err(|_| TokenError::Unsupported { operation: "random numbers" })?;
