@@ -5,6 +5,8 @@
 
 mod bridge;
 mod certs;
+mod detail;
+mod pin_dialog;
 mod sidebar;
 mod style;
 
@@ -58,7 +60,17 @@ pub struct App {
     pub language: Language,
     pub text_size: TextSize,
     pub high_contrast: bool,
+    pub screen: Screen,
+    /// Result of the last export, shown under the certificate.
+    pub status: Option<String>,
     requests: Option<Sender<Request>>,
+}
+
+/// What the main pane shows.
+pub enum Screen {
+    Certificates,
+    Detail(usize),
+    Pin(pin_dialog::PinDialog),
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +87,18 @@ pub enum Message {
     SetTextSize(TextSize),
     /// The user toggled high contrast.
     ToggleContrast,
+    /// The user opened one certificate.
+    OpenCert(usize),
+    /// Back to the certificate list.
+    Back,
+    /// The user opened the PIN dialog.
+    OpenPin(pin_dialog::Kind),
+    /// A message of the PIN dialog.
+    Pin(pin_dialog::PinMsg),
+    /// Save certificate `n` as PEM.
+    ExportPem(usize),
+    /// The PEM file was written (or not).
+    Exported(Result<String, String>),
 }
 
 impl App {
@@ -90,6 +114,8 @@ impl App {
             language,
             text_size: TextSize::Medium,
             high_contrast: false,
+            screen: Screen::Certificates,
+            status: None,
             requests: None,
         }
     }
@@ -124,8 +150,54 @@ impl App {
             }
             Message::SetTextSize(size) => self.text_size = size,
             Message::ToggleContrast => self.high_contrast = !self.high_contrast,
+            Message::OpenCert(i) => {
+                self.status = None;
+                self.screen = Screen::Detail(i);
+            }
+            Message::Back => self.screen = Screen::Certificates,
+            Message::OpenPin(kind) => {
+                let facts = self.selected_token().and_then(|t| t.pin);
+                self.screen = Screen::Pin(pin_dialog::PinDialog::new(kind, facts));
+            }
+            Message::Pin(msg) => self.on_pin(msg),
+            Message::ExportPem(i) => return self.export(i),
+            Message::Exported(result) => {
+                self.status = Some(match result {
+                    Ok(path) => i18n::text_args("status-exported", &[("path", path)]),
+                    Err(e) => e,
+                });
+            }
         }
         Task::none()
+    }
+
+    fn selected_token(&self) -> Option<&ecert::token::TokenInfo> {
+        let sel = self.selected.as_ref()?;
+        self.snapshot.as_ref()?.tokens.iter().find(|t| &t.reference == sel)
+    }
+
+    fn on_pin(&mut self, msg: pin_dialog::PinMsg) {
+        let Screen::Pin(dialog) = &mut self.screen else { return };
+        match dialog.update(msg) {
+            pin_dialog::Action::None => {}
+            pin_dialog::Action::Close => self.screen = Screen::Certificates,
+            pin_dialog::Action::Send(operation) => {
+                if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+                    let _ = tx.send(Request::Run { token, operation });
+                }
+            }
+        }
+    }
+
+    /// Writes the PEM on the executor's thread pool, never in `update`.
+    fn export(&self, i: usize) -> Task<Message> {
+        let Some(Certs::Loaded(list)) = &self.certs else { return Task::none() };
+        let Some(cert) = list.get(i) else { return Task::none() };
+        let der = cert.der.clone();
+        let name =
+            cert.summary.as_ref().and_then(|s| s.subject_cn.clone()).unwrap_or_else(|| "e-Cert".to_owned());
+        let file = format!("{}-{}.pem", name.replace(['/', '\\', ':'], "_"), cert.location);
+        Task::perform(async move { export_pem(&der, &file) }, Message::Exported)
     }
 
     fn on_event(&mut self, event: Event) {
@@ -140,6 +212,16 @@ impl App {
                 }
                 self.snapshot = Some(snap);
             }
+            Event::Finished { token, result } if self.selected.as_ref() == Some(&token) => {
+                let facts = self.selected_token().and_then(|t| t.pin);
+                if let Screen::Pin(dialog) = &mut self.screen {
+                    dialog.finished(result.map(|_| ()), facts);
+                }
+                // The PIN state changed on the card: ask for fresh facts.
+                if let Some(tx) = &self.requests {
+                    let _ = tx.send(Request::Refresh);
+                }
+            }
             Event::Certificates { token, result } if self.selected.as_ref() == Some(&token) => {
                 self.certs = Some(match result {
                     Ok(list) => Certs::Loaded(list),
@@ -151,6 +233,7 @@ impl App {
     }
 
     fn select(&mut self, token: TokenRef) {
+        self.screen = Screen::Certificates;
         self.selected = Some(token.clone());
         self.certs = Some(Certs::Loading);
         if let Some(tx) = &self.requests {
@@ -162,9 +245,22 @@ impl App {
         let top = self.top_bar();
         let body = row![
             container(sidebar::view(self)).width(Length::Fixed(360.0)).height(Length::Fill).padding(12),
-            container(certs::view(self)).width(Length::Fill).height(Length::Fill).padding(20),
+            container(self.main_pane()).width(Length::Fill).height(Length::Fill).padding(20),
         ];
         column![top, body].into()
+    }
+
+    fn main_pane(&self) -> Element<'_, Message> {
+        match &self.screen {
+            Screen::Pin(dialog) => dialog.view(self.text_size).map(Message::Pin),
+            Screen::Detail(i) => match &self.certs {
+                Some(Certs::Loaded(list)) if *i < list.len() => {
+                    detail::view(&list[*i], *i, self.text_size, certs::now(), self.status.as_deref())
+                }
+                _ => certs::view(self),
+            },
+            Screen::Certificates => certs::view(self),
+        }
     }
 
     fn top_bar(&self) -> Element<'_, Message> {
@@ -206,3 +302,23 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+/// Saves a certificate as PEM in the user's documents folder (home as fallback), never
+/// overwriting: a numbered name is chosen when the file exists.
+fn export_pem(der: &[u8], file: &str) -> Result<String, String> {
+    let dir = directories::UserDirs::new()
+        .and_then(|u| {
+            u.document_dir().map(std::path::Path::to_path_buf).or_else(|| Some(u.home_dir().to_path_buf()))
+        })
+        .ok_or_else(|| "no home folder".to_owned())?;
+    let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, der)
+        .map_err(|e| e.to_string())?;
+    let mut path = dir.join(file);
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = dir.join(format!("{n}-{file}"));
+    }
+    std::fs::write(&path, pem).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
+}

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use ecert::i18n;
 use ecert::reader::PcscStatus;
 use ecert::token::CertObject;
-use iced::widget::{column, container, scrollable, text, Column};
+use iced::widget::{button, column, row, scrollable, text, Column};
 use iced::{Element, Length};
 
 use super::{App, Certs, Message};
@@ -51,7 +51,7 @@ pub fn empty_text(e: Empty) -> (String, String) {
     (i18n::text(t), i18n::text(b))
 }
 
-fn now() -> u64 {
+pub fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
@@ -90,6 +90,28 @@ pub fn view(app: &App) -> Element<'_, Message> {
     }
     let mut col: Column<'_, Message> =
         column![text(i18n::text("title-certificates")).size(size.title())].spacing(12);
+    // PIN actions for the selected card or token, with its state.
+    let token =
+        app.selected.as_ref().and_then(|s| app.snapshot.as_ref()?.tokens.iter().find(|t| &t.reference == s));
+    if let Some(token) = token.filter(|t| t.pin.is_some()) {
+        let mut actions = row![].spacing(10);
+        let locked = token.pin.is_some_and(|p| p.locked);
+        if !locked {
+            actions = actions.push(
+                button(text(i18n::text("btn-change-pin")).size(size.body()))
+                    .style(button::secondary)
+                    .on_press(Message::OpenPin(super::pin_dialog::Kind::Change)),
+            );
+        }
+        if token.kind == ecert::token::TokenKind::PivCard || locked {
+            actions = actions.push(
+                button(text(i18n::text("btn-unblock-pin")).size(size.body()))
+                    .style(button::secondary)
+                    .on_press(Message::OpenPin(super::pin_dialog::Kind::Unblock)),
+            );
+        }
+        col = col.push(actions);
+    }
     match &app.certs {
         None | Some(Certs::Loading) => col = col.push(text(i18n::text("status-loading")).size(size.body())),
         Some(Certs::Failed(e)) => {
@@ -101,10 +123,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
         }
         Some(Certs::Loaded(list)) => {
             let now = now();
-            for c in list {
+            for (i, c) in list.iter().enumerate() {
                 let (owner, issuer, validity) = cert_lines(c, now);
                 col = col.push(
-                    container(
+                    button(
                         column![
                             text(owner).size(size.heading()),
                             text(issuer).size(size.body()),
@@ -114,7 +136,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     )
                     .padding(14)
                     .width(Length::Fill)
-                    .style(container::bordered_box),
+                    .style(button::secondary)
+                    .on_press(Message::OpenCert(i)),
                 );
             }
         }

@@ -121,3 +121,48 @@ fn language_and_text_size_switch_at_run_time() {
     assert_eq!(app.text_size, TextSize::Largest);
     assert!(TextSize::Largest.body() > TextSize::Medium.body());
 }
+
+#[test]
+fn pin_dialog_sends_one_attempt_and_never_shows_secrets() {
+    use super::pin_dialog::{Action, Kind, Outcome, PinDialog, PinMsg};
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let facts = PinFacts { tries_left: Some(1), final_try: true, ..PinFacts::default() };
+    let mut d = PinDialog::new(Kind::Change, Some(facts));
+    assert!(d.tries_line().unwrap().contains("one try left"));
+    assert!(matches!(d.update(PinMsg::First("123456".into())), Action::None));
+    assert!(matches!(d.update(PinMsg::New("24681357".into())), Action::None));
+    assert!(matches!(d.update(PinMsg::Repeat("24681358".into())), Action::None));
+    // Different repeats: nothing is sent.
+    assert!(matches!(d.update(PinMsg::Submit), Action::None));
+    assert!(matches!(d.outcome, Some(Outcome::Mismatch)));
+    let _ = d.update(PinMsg::Repeat("24681357".into()));
+    let Action::Send(op) = d.update(PinMsg::Submit) else { panic!("expected one attempt") };
+    assert!(matches!(op, ecert::service::Operation::ChangePin { .. }));
+    // While the card works a second press sends nothing.
+    assert!(d.busy);
+    assert!(matches!(d.update(PinMsg::Submit), Action::None));
+    assert_eq!(format!("{:?}", PinMsg::First("123456".into())), "First(***)");
+    assert!(!format!("{op:?}").contains("123456"));
+    d.finished(
+        Err(ecert::token::TokenError::Piv(ecert::piv::PivError::WrongPin {
+            which: ecert::piv::PinRef::Pin,
+            tries_left: 0,
+        })),
+        None,
+    );
+    assert!(!d.busy);
+    assert!(matches!(&d.outcome, Some(Outcome::Failed(m, _)) if m.contains("Wrong PIN")));
+}
+
+#[test]
+fn renewal_banner_starts_ninety_days_out() {
+    use super::detail::banner;
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let der = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der");
+    let s = ecert::cert::CertSummary::from_der(der).unwrap();
+    assert_eq!(banner(&s, s.not_after - 200 * 86_400), None);
+    assert!(banner(&s, s.not_after - 30 * 86_400).unwrap().contains("expires in 30 days"));
+    assert!(banner(&s, s.not_after + 86_400).unwrap().contains("has expired"));
+}

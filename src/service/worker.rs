@@ -120,7 +120,12 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
             }
             Some(Msg::Request(Request::Run { token, operation })) => {
                 let result = open(&st, &token).and_then(|mut t| operation.run(t.as_mut()));
+                // The card's PIN state may have changed: probe it again on the next snapshot.
+                if let TokenRef::Reader { reader } = &token {
+                    st.probes.retain(|(r, _), _| r != reader);
+                }
                 sink(Event::Finished { token, result });
+                publish(&mut st, &mut sink, false);
             }
             None => {
                 next_poll = Instant::now() + config.token_poll;

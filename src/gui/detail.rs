@@ -1,0 +1,87 @@
+//! One certificate, readable: owner, issuer, serial, validity with days left, fingerprint;
+//! a banner from 90 days before expiry saying what to do; save as PEM.
+
+use ecert::cert::CertSummary;
+use ecert::i18n;
+use ecert::token::CertObject;
+use iced::widget::{button, column, container, row, text};
+use iced::{Element, Length};
+
+use super::{Message, TextSize};
+
+/// Days before notAfter from which the renewal banner shows.
+pub const RENEW_BANNER_DAYS: i64 = 90;
+
+/// The banner text, if any (tested without a window).
+pub fn banner(s: &CertSummary, now: u64) -> Option<String> {
+    let days = s.days_left(now);
+    if days < 0 {
+        Some(i18n::text("banner-expired"))
+    } else if days <= RENEW_BANNER_DAYS {
+        Some(i18n::text_args("banner-expiring", &[("days", days.to_string())]))
+    } else {
+        None
+    }
+}
+
+fn date(unix: u64) -> String {
+    ecert::ops::audit::rfc3339(unix).chars().take(10).collect()
+}
+
+pub fn view<'a>(
+    cert: &'a CertObject,
+    index: usize,
+    size: TextSize,
+    now: u64,
+    status: Option<&'a str>,
+) -> Element<'a, Message> {
+    let mut col = column![
+        button(text(i18n::text("btn-back")).size(size.body()))
+            .style(button::secondary)
+            .on_press(Message::Back),
+        text(i18n::text("title-certificate")).size(size.title()),
+    ]
+    .spacing(12);
+    let Some(s) = &cert.summary else {
+        return col.push(text(i18n::text("label-unreadable")).size(size.body())).into();
+    };
+    if let Some(b) = banner(s, now) {
+        col = col.push(
+            container(text(b).size(size.heading()))
+                .padding(12)
+                .width(Length::Fill)
+                .style(container::rounded_box),
+        );
+    }
+    let field = |label: &str, value: String| {
+        column![text(i18n::text(label)).size(size.small()), text(value).size(size.body())].spacing(2)
+    };
+    let days = s.days_left(now);
+    let until = if days < 0 {
+        format!("{} · {}", date(s.not_after), i18n::text("label-expired"))
+    } else {
+        format!(
+            "{} · {}",
+            date(s.not_after),
+            i18n::text_args("label-days-left", &[("days", days.to_string())])
+        )
+    };
+    col = col
+        .push(field("label-owner", s.subject.clone()))
+        .push(field("label-issuer", s.issuer.clone()))
+        .push(field("label-serial", s.serial.clone()))
+        .push(field("label-valid-from", date(s.not_before)))
+        .push(field("label-valid-until", until))
+        .push(field("label-fingerprint", s.sha256.clone()));
+    col = col.push(
+        row![button(text(i18n::text("btn-export-pem")).size(size.body()))
+            .style(button::primary)
+            .padding(10)
+            .on_press(Message::ExportPem(index))]
+        .spacing(10),
+    );
+    if let Some(status) = status {
+        col = col.push(text(status).size(size.body()));
+    }
+    col.into()
+}
