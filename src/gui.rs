@@ -6,7 +6,9 @@
 mod bridge;
 mod certs;
 mod detail;
+mod diagnostics_page;
 mod pin_dialog;
+mod settings_page;
 mod sidebar;
 mod style;
 
@@ -71,6 +73,8 @@ pub enum Screen {
     Certificates,
     Detail(usize),
     Pin(pin_dialog::PinDialog),
+    Settings,
+    Diagnostics,
 }
 
 #[derive(Debug, Clone)]
@@ -99,11 +103,45 @@ pub enum Message {
     ExportPem(usize),
     /// The PEM file was written (or not).
     Exported(Result<String, String>),
+    /// Open the settings page.
+    OpenSettings,
+    /// Open the diagnostics page.
+    OpenDiagnostics,
+    /// Copy the diagnostics report to the clipboard.
+    CopyReport(String),
+    /// The settings file was written (or not).
+    SettingsSaved(Result<(), String>),
 }
 
 impl App {
     pub fn boot() -> (Self, Task<Message>) {
-        (Self::new(i18n::language()), Task::none())
+        // Saved choices win over the OS locale; a malformed file means defaults.
+        let saved = ecert::settings::load().unwrap_or_default();
+        if let Some(tag) = saved.language.as_deref() {
+            if std::env::var_os("ECERT_LANG").is_none() {
+                i18n::set_language(Language::from_tag(tag));
+            }
+        }
+        let mut app = Self::new(i18n::language());
+        app.text_size = TextSize::from_name(saved.text_size.as_deref().unwrap_or("medium"));
+        app.high_contrast = saved.high_contrast;
+        (app, Task::none())
+    }
+
+    /// Saves language, text size and contrast, off the UI thread.
+    fn save_settings(&self) -> Task<Message> {
+        let (lang, size, contrast) =
+            (self.language.tag().to_owned(), self.text_size.name().to_owned(), self.high_contrast);
+        Task::perform(
+            async move {
+                let mut s = ecert::settings::load().unwrap_or_default();
+                s.language = Some(lang);
+                s.text_size = Some(size);
+                s.high_contrast = contrast;
+                ecert::settings::save(&s).map_err(|e| e.to_string())
+            },
+            Message::SettingsSaved,
+        )
     }
 
     pub fn new(language: Language) -> Self {
@@ -147,9 +185,33 @@ impl App {
             Message::SetLanguage(lang) => {
                 i18n::set_language(lang);
                 self.language = lang;
+                return self.save_settings();
             }
-            Message::SetTextSize(size) => self.text_size = size,
-            Message::ToggleContrast => self.high_contrast = !self.high_contrast,
+            Message::SetTextSize(size) => {
+                self.text_size = size;
+                return self.save_settings();
+            }
+            Message::ToggleContrast => {
+                self.high_contrast = !self.high_contrast;
+                return self.save_settings();
+            }
+            Message::OpenSettings => {
+                self.status = None;
+                self.screen = Screen::Settings;
+            }
+            Message::OpenDiagnostics => {
+                self.status = None;
+                self.screen = Screen::Diagnostics;
+            }
+            Message::CopyReport(report) => {
+                self.status = Some(i18n::text("status-copied"));
+                return iced::clipboard::write(report);
+            }
+            Message::SettingsSaved(result) => {
+                if let Err(e) = result {
+                    self.status = Some(i18n::text_args("status-settings-error", &[("error", e)]));
+                }
+            }
             Message::OpenCert(i) => {
                 self.status = None;
                 self.screen = Screen::Detail(i);
@@ -260,6 +322,16 @@ impl App {
                 _ => certs::view(self),
             },
             Screen::Certificates => certs::view(self),
+            Screen::Settings => settings_page::view(
+                self.language,
+                self.text_size,
+                self.high_contrast,
+                self.snapshot.as_ref().map_or(&[], |s| s.modules.as_slice()),
+                self.status.as_deref(),
+            ),
+            Screen::Diagnostics => {
+                diagnostics_page::view(self.snapshot.as_ref(), self.text_size, self.status.as_deref())
+            }
         }
     }
 
@@ -290,6 +362,12 @@ impl App {
                 Space::new().width(Length::Fixed(16.0)),
                 sizes,
                 contrast,
+                button(text(i18n::text("btn-settings")).size(size.small()))
+                    .style(button::secondary)
+                    .on_press(Message::OpenSettings),
+                button(text(i18n::text("btn-diagnostics")).size(size.small()))
+                    .style(button::secondary)
+                    .on_press(Message::OpenDiagnostics),
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center),

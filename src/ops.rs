@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod csr;
+pub mod diagnostics;
 pub mod install;
 pub mod soft_key;
 

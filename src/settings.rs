@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// BCP 47 tag of the chosen language; `None` follows the OS.
     pub language: Option<String>,
+    /// "medium", "large" or "largest".
+    pub text_size: Option<String>,
+    pub high_contrast: bool,
     /// Extra PKCS#11 modules (vendor middleware in non-standard places), tried first.
     pub pkcs11_modules: Vec<PathBuf>,
     /// Check CRL/OCSP online (off: offline by default, private by default).

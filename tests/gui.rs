@@ -61,6 +61,7 @@ fn window_maps_and_is_screenshotted() {
             .env("ICED_BACKEND", "tiny-skia")
             .env("ECERT_LANG", lang)
             .env("XDG_RUNTIME_DIR", runtime.path())
+            .env("ECERT_CONFIG_DIR", runtime.path())
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

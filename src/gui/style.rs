@@ -16,6 +16,22 @@ pub enum TextSize {
 impl TextSize {
     pub const ALL: [TextSize; 3] = [Self::Medium, Self::Large, Self::Largest];
 
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Medium => "medium",
+            Self::Large => "large",
+            Self::Largest => "largest",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "large" => Self::Large,
+            "largest" => Self::Largest,
+            _ => Self::Medium,
+        }
+    }
+
     fn scale(self) -> f32 {
         match self {
             Self::Medium => 1.0,

@@ -1,0 +1,83 @@
+//! The settings page: language, text size, contrast (saved in the settings file), the
+//! bundled trust anchors with provenance and fingerprint, and the PKCS#11 modules found.
+
+use ecert::i18n::{self, Language};
+use ecert::pkcs11::ModuleStatus;
+use iced::widget::{button, column, container, row, scrollable, text, Column};
+use iced::{Element, Length};
+
+use super::{Message, TextSize};
+
+pub fn view<'a>(
+    language: Language,
+    size: TextSize,
+    high_contrast: bool,
+    modules: &'a [ModuleStatus],
+    status: Option<&'a str>,
+) -> Element<'a, Message> {
+    let mut col: Column<'a, Message> = column![
+        button(text(i18n::text("btn-back")).size(size.body()))
+            .style(button::secondary)
+            .on_press(Message::Back),
+        text(i18n::text("title-settings")).size(size.title()),
+        text(i18n::text("title-language")).size(size.heading()),
+    ]
+    .spacing(12);
+    let mut langs = row![].spacing(8);
+    for lang in Language::ALL {
+        let b = button(text(lang.native_name()).size(size.body()))
+            .style(if lang == language { button::primary } else { button::secondary })
+            .on_press(Message::SetLanguage(lang));
+        langs = langs.push(b);
+    }
+    col = col.push(langs).push(text(i18n::text("title-text-size")).size(size.heading()));
+    let mut sizes = row![].spacing(8);
+    for s in TextSize::ALL {
+        sizes = sizes.push(
+            button(text("A").size(s.body()))
+                .style(if s == size { button::primary } else { button::secondary })
+                .on_press(Message::SetTextSize(s)),
+        );
+    }
+    col = col.push(sizes).push(
+        row![
+            text(i18n::text("label-high-contrast")).size(size.body()),
+            button(text(i18n::text(if high_contrast { "label-on" } else { "label-off" })).size(size.body()))
+                .style(if high_contrast { button::primary } else { button::secondary })
+                .on_press(Message::ToggleContrast),
+        ]
+        .spacing(12)
+        .align_y(iced::Alignment::Center),
+    );
+    col = col.push(text(i18n::text("title-trust-anchors")).size(size.heading()));
+    for a in ecert::verify::trust::bundled().unwrap_or_default() {
+        let name = a.summary.subject_cn.clone().unwrap_or_else(|| a.summary.subject.clone());
+        col = col.push(
+            container(
+                column![
+                    text(format!("{name} ({})", i18n::text("label-bundled"))).size(size.body()),
+                    text(a.summary.sha256.clone()).size(size.small() * 0.8),
+                ]
+                .spacing(2),
+            )
+            .padding(8)
+            .width(Length::Fill)
+            .style(container::bordered_box),
+        );
+    }
+    col = col.push(text(i18n::text("title-modules")).size(size.heading()));
+    for m in modules {
+        let state = m.error.as_ref().map_or_else(
+            || m.library.clone().unwrap_or_default(),
+            |e| i18n::text_args("label-module-error", &[("error", e.clone())]),
+        );
+        col = col.push(column![
+            text(m.path.display().to_string()).size(size.body()),
+            text(state).size(size.small())
+        ]);
+    }
+    if let Some(status) = status {
+        col = col.push(text(status).size(size.body()));
+    }
+    scrollable(col).height(Length::Fill).into()
+}
