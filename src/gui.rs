@@ -273,6 +273,11 @@ impl App {
                     }
                 }
                 self.snapshot = Some(snap);
+                // The dialog always shows the card's latest tries left.
+                let facts = self.selected_token().and_then(|t| t.pin);
+                if let (Screen::Pin(dialog), Some(facts)) = (&mut self.screen, facts) {
+                    dialog.facts = Some(facts);
+                }
             }
             Event::Finished { token, result } if self.selected.as_ref() == Some(&token) => {
                 let facts = self.selected_token().and_then(|t| t.pin);

@@ -39,9 +39,10 @@ pub enum PivError {
     /// The card answered an unexpected status word to `ins`.
     #[error("card answered {sw} to instruction {ins:#04x}")]
     Unexpected { ins: u8, sw: StatusWord },
-    /// VERIFY / CHANGE / RESET RETRY with a wrong PIN or PUK: one try spent, `tries_left` remain.
-    #[error("wrong {which:?}, {tries_left} tries left")]
-    WrongPin { which: PinRef, tries_left: u8 },
+    /// VERIFY / CHANGE / RESET RETRY with a wrong PIN or PUK: one try spent; `tries_left`
+    /// remain when the card says (PIV cannot read the PUK counter without spending a try).
+    #[error("wrong {which:?}, {tries_left:?} tries left")]
+    WrongPin { which: PinRef, tries_left: Option<u8> },
     /// The PIN or PUK is blocked (6983 or 63C0).
     #[error("{which:?} is blocked")]
     Blocked { which: PinRef },

@@ -15,7 +15,7 @@ fn sample_errors() -> Vec<TokenError> {
         TokenError::Piv(PivError::Apdu(TransportError::NoService.into())),
         TokenError::Piv(PivError::Apdu(TransportError::Sharing.into())),
         TokenError::Piv(PivError::NotPiv { sw: ecert::apdu::StatusWord::NotFound }),
-        TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: 2 }),
+        TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: Some(2) }),
         TokenError::Piv(PivError::Blocked { which: PinRef::Pin }),
         TokenError::KeyMismatch { location: "9a".into() },
         TokenError::LocationInUse { location: "9a".into() },
@@ -49,7 +49,8 @@ fn every_error_has_text_and_remedy_in_every_language() {
         }
     }
     i18n::set_language(Language::TraditionalChineseHk);
-    let t = i18n::error_text(&TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: 2 }));
+    let t =
+        i18n::error_text(&TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: Some(2) }));
     assert_eq!(t.message, "密碼錯誤，尚餘 2 次機會。");
     i18n::set_language(Language::SimplifiedChinese);
     assert_eq!(i18n::text("title-readers"), "读卡器");

@@ -35,13 +35,16 @@ fn each_wrong_pin_costs_exactly_one_try_then_blocks_and_puk_unblocks() {
     for left in [2u8, 1] {
         let err = piv.verify_pin(&pin("999999")).unwrap_err();
         assert!(
-            matches!(err, PivError::WrongPin { which: PinRef::Pin, tries_left } if tries_left == left),
+            matches!(err, PivError::WrongPin { which: PinRef::Pin, tries_left } if tries_left == Some(left)),
             "{err:?}"
         );
         assert_eq!(piv.pin_state().unwrap(), PinState::TriesLeft { tries: left });
     }
     let err = piv.verify_pin(&pin("999999")).unwrap_err();
-    assert!(matches!(err, PivError::Blocked { .. } | PivError::WrongPin { tries_left: 0, .. }), "{err:?}");
+    assert!(
+        matches!(err, PivError::Blocked { .. } | PivError::WrongPin { tries_left: Some(0), .. }),
+        "{err:?}"
+    );
     assert_eq!(piv.pin_state().unwrap(), PinState::Blocked);
     // The right PIN does not help now.
     assert!(piv.verify_pin(&pin("123456")).is_err());

@@ -256,6 +256,11 @@ fn wrong_pins_cost_one_try_each_block_at_zero_and_puk_unblocks() {
         // A wrong old PIN in `pin change` is one VERIFY-equivalent attempt.
         let out = ecert(&rig, &["pin", "change", "--pin-stdin"], "999999\n11223344\n");
         assert!(!out.status.success());
+        // The message says what happened and how many tries remain (or that it is blocked).
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let want =
+            if expected_left == 0 { "blocked".to_owned() } else { format!("{expected_left} tries left") };
+        assert!(err.contains(&want), "{err}");
         let after = pin_status(&rig);
         assert_eq!(after["tries_left"], expected_left, "{after}");
     }

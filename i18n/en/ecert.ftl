@@ -107,3 +107,4 @@ btn-diagnostics = Diagnostics
 btn-copy-report = Copy report
 status-copied = Report copied. It holds no names or ID numbers.
 status-settings-error = Settings could not be saved: { $error }
+err-wrong-secret = Wrong PIN or PUK.

@@ -107,3 +107,4 @@ btn-diagnostics = 诊断
 btn-copy-report = 复制报告
 status-copied = 已复制报告。报告不包含姓名或身份证号码。
 status-settings-error = 无法保存设置：{ $error }
+err-wrong-secret = 密码或 PUK 错误。

@@ -107,3 +107,4 @@ btn-diagnostics = 診斷
 btn-copy-report = 複製報告
 status-copied = 已複製報告。報告不包含姓名或身份證號碼。
 status-settings-error = 無法儲存設定：{ $error }
+err-wrong-secret = 密碼或 PUK 錯誤。

@@ -147,7 +147,7 @@ fn pin_dialog_sends_one_attempt_and_never_shows_secrets() {
     d.finished(
         Err(ecert::token::TokenError::Piv(ecert::piv::PivError::WrongPin {
             which: ecert::piv::PinRef::Pin,
-            tries_left: 0,
+            tries_left: Some(0),
         })),
         None,
     );

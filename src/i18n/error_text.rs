@@ -27,16 +27,17 @@ fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, Stri
             other => ("err-other", "rec-other", vec![("detail", other.to_string())]),
         },
         TokenError::Piv(PivError::NotPiv { .. }) => ("err-not-piv", "rec-not-piv", vec![]),
-        TokenError::Piv(PivError::WrongPin { tries_left, .. }) => {
-            ("err-wrong-pin", "rec-wrong-pin", vec![("tries", tries_left.to_string())])
+        TokenError::Piv(PivError::WrongPin { tries_left: Some(tries), .. }) => {
+            ("err-wrong-pin", "rec-wrong-pin", vec![("tries", tries.to_string())])
         }
         TokenError::Piv(PivError::Blocked { .. })
         | TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinLocked, .. }) => {
             ("err-pin-blocked", "rec-pin-blocked", vec![])
         }
         TokenError::Piv(PivError::PinFormat { .. }) => ("err-pin-format", "rec-pin-format", vec![]),
-        TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinIncorrect, .. }) => {
-            ("err-wrong-pin", "rec-wrong-pin", vec![("tries", "?".to_owned())])
+        TokenError::Piv(PivError::WrongPin { tries_left: None, .. })
+        | TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinIncorrect, .. }) => {
+            ("err-wrong-secret", "rec-wrong-pin", vec![])
         }
         TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinLenRange | Rv::PinInvalid, .. }) => {
             ("err-pin-format", "rec-pin-format", vec![])

@@ -33,18 +33,35 @@ fn pin_result(which: PinRef, ins: u8, sw: StatusWord) -> Result<(), PivError> {
     match sw {
         StatusWord::Success => Ok(()),
         StatusWord::TriesLeft { tries: 0 } | StatusWord::Blocked => Err(PivError::Blocked { which }),
-        StatusWord::TriesLeft { tries } => Err(PivError::WrongPin { which, tries_left: tries }),
+        StatusWord::TriesLeft { tries } => Err(PivError::WrongPin { which, tries_left: Some(tries) }),
         sw => Err(PivError::Unexpected { ins, sw }),
     }
 }
 
 impl Piv<'_> {
+    /// Some cards answer a wrong PIN with plain 6300 (no counter, ISO 7816-4 §5.6): the
+    /// tries left are then read with an empty VERIFY, which spends nothing.
+    fn with_tries(&mut self, which: PinRef, result: Result<(), PivError>) -> Result<(), PivError> {
+        match result {
+            Err(PivError::Unexpected { sw: StatusWord::Other(0x6300), .. }) => {
+                let tries_left = match (which, self.pin_state()) {
+                    (PinRef::Pin, Ok(super::PinState::Blocked)) => return Err(PivError::Blocked { which }),
+                    (PinRef::Pin, Ok(super::PinState::TriesLeft { tries })) => Some(tries),
+                    _ => None,
+                };
+                Err(PivError::WrongPin { which, tries_left })
+            }
+            other => other,
+        }
+    }
+
     /// VERIFY the PIN: exactly one APDU; a wrong PIN costs one try and says how many remain.
     pub fn verify_pin(&mut self, pin: &Pin) -> Result<(), PivError> {
         let data = block(PinRef::Pin, pin)?;
         let cmd = Command::new(0x00, 0x20, 0x00, PinRef::Pin.key_ref()).with_data(&data[..]);
         let sw = self.send(&cmd)?.sw;
-        pin_result(PinRef::Pin, 0x20, sw)
+        let result = pin_result(PinRef::Pin, 0x20, sw);
+        self.with_tries(PinRef::Pin, result)
     }
 
     /// CHANGE REFERENCE DATA for the PIN or PUK (old and new in one APDU).
@@ -54,7 +71,8 @@ impl Piv<'_> {
         data.extend_from_slice(&block(which, new)?[..]);
         let cmd = Command::new(0x00, 0x24, 0x00, which.key_ref()).with_data(&data);
         let sw = self.send(&cmd)?.sw;
-        pin_result(which, 0x24, sw)
+        let result = pin_result(which, 0x24, sw);
+        self.with_tries(which, result)
     }
 
     /// RESET RETRY COUNTER: unblock the PIN with the PUK and set a new PIN.
@@ -64,7 +82,8 @@ impl Piv<'_> {
         data.extend_from_slice(&block(PinRef::Pin, new_pin)?[..]);
         let cmd = Command::new(0x00, 0x2C, 0x00, PinRef::Pin.key_ref()).with_data(&data);
         let sw = self.send(&cmd)?.sw;
-        pin_result(PinRef::Puk, 0x2C, sw)
+        let result = pin_result(PinRef::Puk, 0x2C, sw);
+        self.with_tries(PinRef::Puk, result)
     }
 
     /// PUK tries left without spending one. PIV has no empty-VERIFY for the PUK, so this
