@@ -2,6 +2,7 @@
 //! [`Transport`]; below it is a PC/SC card ([`pcsc::PcscTransport`]) or an in-process card
 //! ([`memory::MemoryTransport`]) for fast tests and fault injection.
 
+pub mod fault;
 pub mod memory;
 pub mod pcsc;
 
