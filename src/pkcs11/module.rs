@@ -78,6 +78,17 @@ impl LoadedModule {
         Ok(out)
     }
 
+    /// Non-blocking C_WaitForSlotEvent (CKF_DONT_BLOCK): `Some(true)` a slot changed,
+    /// `Some(false)` nothing happened, `None` the module has no slot events (SoftHSM) and must
+    /// be polled.
+    pub fn slot_event(&self) -> Option<bool> {
+        let ctx = self.ctx.as_ref().ok()?;
+        match ctx.get_slot_event() {
+            Ok(event) => Some(event.is_some()),
+            Err(_) => None,
+        }
+    }
+
     /// Opens the token that `reference` names, if this module has it.
     pub fn open(&self, reference: &TokenRef) -> Result<Option<Pkcs11Token>, Pkcs11Error> {
         let ctx = self.ctx()?;

@@ -175,6 +175,9 @@ fn pkcs11_thread(spec: ModuleSpec, poll: std::time::Duration, rx: &Receiver<Requ
             Err(RecvTimeoutError::Disconnected) => return,
         };
         let sent = match request {
+            // Modules with slot events are listed only when one happened (listing can make
+            // OpenSC probe every card); the others are polled.
+            None if modules[0].slot_event() == Some(false) => true,
             None | Some(Request::Refresh) => report(&modules, false),
             Some(Request::ListCertificates { token }) => {
                 let result = open_pkcs11(&modules, &token).and_then(|mut t| t.certificates());
