@@ -63,6 +63,10 @@ pub struct App {
     pub text_size: TextSize,
     pub high_contrast: bool,
     pub screen: Screen,
+    /// e-Cert files the user opened this session, and the path being typed.
+    pub files: Vec<std::path::PathBuf>,
+    pub file_input: String,
+    file_password: zeroize::Zeroizing<String>,
     /// Result of the last export, shown under the certificate.
     pub status: Option<String>,
     requests: Option<Sender<Request>>,
@@ -75,6 +79,8 @@ pub enum Screen {
     Pin(pin_dialog::PinDialog),
     Settings,
     Diagnostics,
+    /// The selected e-Cert file needs its password before anything is shown.
+    FilePassword,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +117,24 @@ pub enum Message {
     CopyReport(String),
     /// The settings file was written (or not).
     SettingsSaved(Result<(), String>),
+    /// The path field for an e-Cert file changed.
+    FilePath(String),
+    /// Open the typed path as an e-Cert file.
+    OpenFile,
+    /// The file password field changed (never shown in `Debug` output of the app state).
+    FilePassword(Secret),
+    /// Decrypt the selected file with the typed password (one attempt).
+    UnlockFile,
+}
+
+/// Typed text that must not appear in logs.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
 }
 
 impl App {
@@ -153,6 +177,9 @@ impl App {
             text_size: TextSize::Medium,
             high_contrast: false,
             screen: Screen::Certificates,
+            files: Vec::new(),
+            file_input: String::new(),
+            file_password: zeroize::Zeroizing::new(String::new()),
             status: None,
             requests: None,
         }
@@ -206,6 +233,29 @@ impl App {
             Message::CopyReport(report) => {
                 self.status = Some(i18n::text("status-copied"));
                 return iced::clipboard::write(report);
+            }
+            Message::FilePath(p) => self.file_input = p,
+            Message::OpenFile => {
+                let path = std::path::PathBuf::from(self.file_input.trim());
+                if !path.as_os_str().is_empty() && !self.files.contains(&path) {
+                    self.files.push(path.clone());
+                }
+                self.file_input.clear();
+                self.select(TokenRef::File { path });
+            }
+            Message::FilePassword(Secret(p)) => self.file_password = zeroize::Zeroizing::new(p),
+            Message::UnlockFile => {
+                let password = ecert::secret::Password::new(std::mem::take(&mut *self.file_password));
+                if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+                    let auth =
+                        ecert::token::Auth { password: Some(password), ..ecert::token::Auth::default() };
+                    self.certs = Some(Certs::Loading);
+                    self.screen = Screen::Certificates;
+                    let _ = tx.send(Request::Run {
+                        token,
+                        operation: ecert::service::Operation::Certificates { auth },
+                    });
+                }
             }
             Message::SettingsSaved(result) => {
                 if let Err(e) = result {
@@ -279,6 +329,15 @@ impl App {
                     dialog.facts = Some(facts);
                 }
             }
+            Event::Finished { token: token @ TokenRef::File { .. }, result }
+                if self.selected.as_ref() == Some(&token) =>
+            {
+                self.certs = Some(match result {
+                    Ok(ecert::service::Outcome::Certificates(list)) => Certs::Loaded(list),
+                    Ok(_) => Certs::Loaded(Vec::new()),
+                    Err(e) => Certs::Failed(e),
+                });
+            }
             Event::Finished { token, result } if self.selected.as_ref() == Some(&token) => {
                 let facts = self.selected_token().and_then(|t| t.pin);
                 if let Screen::Pin(dialog) = &mut self.screen {
@@ -301,6 +360,13 @@ impl App {
 
     fn select(&mut self, token: TokenRef) {
         self.screen = Screen::Certificates;
+        if matches!(token, TokenRef::File { .. }) {
+            // A file shows nothing before its password; nothing is sent until then.
+            self.selected = Some(token);
+            self.certs = None;
+            self.screen = Screen::FilePassword;
+            return;
+        }
         self.selected = Some(token.clone());
         self.certs = Some(Certs::Loading);
         if let Some(tx) = &self.requests {
@@ -334,10 +400,37 @@ impl App {
                 self.snapshot.as_ref().map_or(&[], |s| s.modules.as_slice()),
                 self.status.as_deref(),
             ),
+            Screen::FilePassword => self.file_password_view(),
             Screen::Diagnostics => {
                 diagnostics_page::view(self.snapshot.as_ref(), self.text_size, self.status.as_deref())
             }
         }
+    }
+
+    fn file_password_view(&self) -> Element<'_, Message> {
+        let size = self.text_size;
+        let name = match &self.selected {
+            Some(TokenRef::File { path }) => path.display().to_string(),
+            _ => String::new(),
+        };
+        column![
+            text(i18n::text("label-e-cert-file")).size(size.title()),
+            text(name).size(size.body()),
+            text(i18n::text("label-file-password")).size(size.body()),
+            iced::widget::text_input("", &self.file_password)
+                .secure(true)
+                .on_input(|s| Message::FilePassword(Secret(s)))
+                .on_submit(Message::UnlockFile)
+                .size(size.body())
+                .padding(8),
+            button(text(i18n::text("btn-unlock")).size(size.body()))
+                .style(button::primary)
+                .padding(10)
+                .on_press(Message::UnlockFile),
+        ]
+        .spacing(12)
+        .max_width(560)
+        .into()
     }
 
     fn top_bar(&self) -> Element<'_, Message> {

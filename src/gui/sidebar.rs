@@ -3,7 +3,7 @@
 use ecert::i18n;
 use ecert::reader::{CardKind, PcscStatus, ReaderInfo};
 use ecert::token::{TokenInfo, TokenKind};
-use iced::widget::{button, column, container, scrollable, text, Column};
+use iced::widget::{button, column, container, row, scrollable, text, text_input, Column};
 use iced::{Element, Length};
 
 use super::{App, Message};
@@ -89,5 +89,39 @@ pub fn view(app: &App) -> Element<'_, Message> {
             .on_press(Message::SelectToken(t.reference.clone()));
         col = col.push(b);
     }
+    col = col.push(text(i18n::text("title-files")).size(size.heading()));
+    for path in &app.files {
+        let token = ecert::token::TokenRef::File { path: path.clone() };
+        let selected = app.selected.as_ref() == Some(&token);
+        let name =
+            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        col = col.push(
+            button(column![
+                text(name).size(size.body()),
+                text(i18n::text("label-e-cert-file")).size(size.small())
+            ])
+            .width(Length::Fill)
+            .padding(10)
+            .style(if selected { button::primary } else { button::secondary })
+            .on_press(Message::SelectToken(token)),
+        );
+    }
+    col = col.push(
+        column![
+            text(i18n::text("label-file-path")).size(size.small()),
+            row![
+                text_input("/media/usb/my-ecert.p12", &app.file_input)
+                    .on_input(Message::FilePath)
+                    .on_submit(Message::OpenFile)
+                    .size(size.small())
+                    .padding(6),
+                button(text(i18n::text("btn-open-file")).size(size.small()))
+                    .style(button::secondary)
+                    .on_press(Message::OpenFile),
+            ]
+            .spacing(6),
+        ]
+        .spacing(4),
+    );
     scrollable(col).height(Length::Fill).into()
 }

@@ -166,3 +166,24 @@ fn renewal_banner_starts_ninety_days_out() {
     assert!(banner(&s, s.not_after - 30 * 86_400).unwrap().contains("expires in 30 days"));
     assert!(banner(&s, s.not_after + 86_400).unwrap().contains("has expired"));
 }
+
+#[test]
+fn opening_a_file_asks_for_its_password_before_anything_is_read() {
+    let _lang = lang_lock();
+    let mut app = App::new(Language::English);
+    let _ = app.update(Message::FilePath("/media/usb/chan.p12".into()));
+    let _ = app.update(Message::OpenFile);
+    assert_eq!(app.files, vec![std::path::PathBuf::from("/media/usb/chan.p12")]);
+    assert!(matches!(app.screen, super::Screen::FilePassword));
+    assert!(app.certs.is_none());
+    assert_eq!(format!("{:?}", Message::FilePassword(super::Secret("s3cret".into()))), "FilePassword(***)");
+    // The file's answer lands in the certificate list.
+    let token = TokenRef::File { path: "/media/usb/chan.p12".into() };
+    let _ = app.update(Message::Service(Event::Finished {
+        token,
+        result: Err(ecert::token::TokenError::File(ecert::p12file::P12Error::WrongPassword {
+            path: "chan.p12".into(),
+        })),
+    }));
+    assert!(matches!(&app.certs, Some(Certs::Failed(_))));
+}
