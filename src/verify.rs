@@ -1,5 +1,29 @@
-//! Verification (RFC 5280 §6 path validation, CRL, OCSP) and the trust store. For now the
-//! bundled trust anchors; path validation arrives with its own issue.
+//! Verification: "is this e-Cert valid?" answered and explained. RFC 5280 §6.1 path
+//! validation with path building (`path`, `validate`, `policy`, `name`), revocation by CRL
+//! (RFC 5280 §5, §6.3: `crl`, `revocation`) and OCSP (RFC 6960: `ocsp`), signatures on the
+//! RustCrypto crates (`signature`), the trust store (`trust`) and the structured answer
+//! (`report`).
 
+pub mod crl;
+pub mod fetch;
+pub mod model;
+pub mod name;
+pub mod ocsp;
+pub mod path;
+pub mod policy;
+pub mod report;
+mod revocation;
 pub mod signature;
+pub mod time;
 pub mod trust;
+mod validate;
+
+pub use model::Cert;
+pub use path::{Engine, Options, Profile, Revocation};
+pub use report::{Reason, Report, Verdict};
+
+/// Verifies `leaf` against `anchors`, with `pool` as untrusted intermediates and `crls` as
+/// revocation information.
+pub fn verify(leaf: &Cert, pool: &[Cert], anchors: &[Cert], crls: &[crl::Crl], options: &Options) -> Report {
+    Engine::new(anchors, pool, crls, options).verify(leaf)
+}
