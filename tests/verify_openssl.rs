@@ -1,7 +1,9 @@
 //! Path validation, differential: for every fixture under tests/data/chains/ (made by
 //! scripts/make-verify-fixtures), `openssl verify` and `ecert verify` are run on the same files
 //! at the same validation time (2026-06-01T00:00:00Z) and both verdicts must equal the case's
-//! expected.txt; an invalid verdict from ecert must carry a reason code. CRL cases are checked
+//! expected.txt; a verdict other than valid from ecert must carry a reason code. `undetermined`
+//! (RFC 5280 §6.3.3: revocation status unknown, e.g. the only CRL is out of date) is ecert's third
+//! verdict (exit 2); openssl has none and must then say invalid. CRL cases are checked
 //! for every certificate of the path (`openssl verify -crl_check_all`, `ecert verify --crl`).
 //! openssl is required: without it these tests fail, they are never skipped.
 
@@ -23,7 +25,7 @@ fn chains() -> PathBuf {
 struct Case {
     name: String,
     dir: PathBuf,
-    /// `valid` or `invalid`.
+    /// `valid`, `invalid` or `undetermined` (ecert's verdict).
     expected: String,
     reason: String,
     /// intermediate.pem, intermediate-2.pem, ...: all untrusted.
@@ -39,8 +41,8 @@ impl Case {
         let text = std::fs::read_to_string(dir.join("expected.txt")).expect("expected.txt");
         let (expected, reason) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
         assert!(
-            expected == "valid" || expected == "invalid",
-            "{name}/expected.txt must start with `valid` or `invalid`, not {expected:?}"
+            matches!(expected, "valid" | "invalid" | "undetermined"),
+            "{name}/expected.txt must start with `valid`, `invalid` or `undetermined`, not {expected:?}"
         );
         let mut files: Vec<String> = std::fs::read_dir(&dir)
             .expect("read fixture folder")
@@ -170,7 +172,9 @@ fn check(name: &str) {
     writeln!(table, "  openssl: {:<12} {}", ossl.verdict, ossl.detail).unwrap();
     writeln!(table, "  ecert:   {:<12} {}", ours.verdict, ours.detail).unwrap();
     eprint!("{table}");
-    assert!(ossl.verdict == case.expected && ours.verdict == case.expected, "verdict mismatch\n{table}");
+    // openssl has two verdicts: what ecert cannot decide, openssl refuses.
+    let ossl_expected = if case.expected == "undetermined" { "invalid" } else { case.expected.as_str() };
+    assert!(ossl.verdict == ossl_expected && ours.verdict == case.expected, "verdict mismatch\n{table}");
 }
 
 macro_rules! cases {
