@@ -218,7 +218,10 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        if path.len() > max {
+        // Self-issued intermediates do not count toward the depth limit (RFC 5280 §6.1.4
+        // (l)); the hard cap keeps a chain of them finite.
+        let depth = path[1..].iter().filter(|c| !c.is_self_issued()).count();
+        if path.len() > max + 8 || path.len() > 40 {
             *too_deep = true;
             return Search::Exhausted;
         }
@@ -238,6 +241,10 @@ impl<'a> Engine<'a> {
         for cand in candidates {
             if !self.spend() {
                 return Search::OutOfWork;
+            }
+            if depth + usize::from(!cand.is_self_issued()) > max {
+                *too_deep = true;
+                continue;
             }
             // DSA parameters may be inherited from further up; defer that check to validation.
             if !signature::is_dsa_without_params(&cand.spki) {

@@ -92,3 +92,44 @@ mod tests {
         assert!(parse(AnyRef::from_der(bad).unwrap()).is_err());
     }
 }
+
+/// Unix seconds of an RFC 3339 time such as `2026-06-01T00:00:00Z` or
+/// `2024-01-01T00:00:00+00:00` (fractional seconds ignored).
+pub fn parse_rfc3339(s: &str) -> Result<i64, TimeError> {
+    let bad = || TimeError(s.to_owned());
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') {
+        return Err(bad());
+    }
+    let num = |a: usize, z: usize| s.get(a..z).and_then(|x| x.parse::<i64>().ok()).ok_or_else(bad);
+    let (y, mo, d, h, mi, sec) =
+        (num(0, 4)?, num(5, 7)?, num(8, 10)?, num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let mut rest = &s[19..];
+    if let Some(r) = rest.strip_prefix('.') {
+        rest = r.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) => {
+            let sign = if rest.starts_with('-') { -1 } else { 1 };
+            let oh = rest[1..3].parse::<i64>().map_err(|_| bad())?;
+            let om = rest[4..6].parse::<i64>().map_err(|_| bad())?;
+            sign * (oh * 3600 + om * 60)
+        }
+        _ => return Err(bad()),
+    };
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return Err(bad());
+    }
+    Ok(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset)
+}
+
+#[cfg(test)]
+mod rfc3339_tests {
+    #[test]
+    fn offsets() {
+        assert_eq!(super::parse_rfc3339("2024-01-01T00:00:00Z").unwrap(), 1_704_067_200);
+        assert_eq!(super::parse_rfc3339("2024-01-01T08:00:00+08:00").unwrap(), 1_704_067_200);
+        assert!(super::parse_rfc3339("yesterday").is_err());
+    }
+}

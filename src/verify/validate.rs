@@ -323,6 +323,12 @@ impl Engine<'_> {
                             detail: "extendedKeyUsage is critical".into(),
                         });
                     }
+                    if strict && ekus.iter().any(|e| e.to_string() == oid::ANY_EKU) {
+                        return Err(Reason::ExtKeyUsage {
+                            index: n,
+                            detail: "anyExtendedKeyUsage in an end entity".into(),
+                        });
+                    }
                     let any_ok = !strict && ekus.iter().any(|e| e.to_string() == oid::ANY_EKU);
                     let ok =
                         any_ok || opts.required_eku.iter().all(|r| ekus.iter().any(|e| e.to_string() == *r));
@@ -391,8 +397,43 @@ impl Engine<'_> {
         } else if strict && opts.peer.is_some() {
             return Err(Reason::Profile { index: n, detail: "no subjectAltName".into() });
         }
+        if strict {
+            common_names_in_san(leaf, n)?;
+        }
         Ok(())
     }
+}
+
+/// CA/B Baseline Requirements 7.1.4.3: a subscriber's commonName, if present, is exactly
+/// one of its SAN values (an IP address in its RFC 5952 / dotted-quad text form; a wildcard
+/// entry `*.d` also stands for `d`). Applied when the SAN names hosts at all.
+fn common_names_in_san(leaf: &Cert, index: usize) -> Result<(), Reason> {
+    let names_hosts =
+        leaf.sans().iter().any(|s| matches!(s, GeneralName::DnsName(_) | GeneralName::IpAddress(_)));
+    if !names_hosts {
+        return Ok(());
+    }
+    for atv in leaf.subject_name.iter().filter(|a| a.oid.to_string() == oid::COMMON_NAME) {
+        let cn = String::from_utf8_lossy(atv.value.value()).into_owned();
+        let listed = leaf.sans().iter().any(|s| match s {
+            GeneralName::DnsName(d) => d.as_str() == cn || d.as_str().strip_prefix("*.") == Some(cn.as_str()),
+            GeneralName::IpAddress(ip) => match ip.as_bytes().len() {
+                4 => <[u8; 4]>::try_from(ip.as_bytes())
+                    .is_ok_and(|b| std::net::Ipv4Addr::from(b).to_string() == cn),
+                16 => <[u8; 16]>::try_from(ip.as_bytes())
+                    .is_ok_and(|b| std::net::Ipv6Addr::from(b).to_string() == cn),
+                _ => false,
+            },
+            _ => false,
+        });
+        if !listed {
+            return Err(Reason::Profile {
+                index,
+                detail: format!("commonName {cn:?} is not one of the subjectAltName values"),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn check_validity(c: &Cert, index: usize, now: u64) -> Result<(), Reason> {
@@ -444,6 +485,11 @@ fn strict_checks(c: &Cert, index: usize, anchor: bool, leaf: bool) -> Result<(),
         return bad("not a version 3 certificate");
     }
     let serial = c.serial();
+    // A trust anchor is taken as name and key (RFC 5280 §6.1.1 (d)); its serial and
+    // authority key identifier are the business of whoever issued it, if anyone.
+    if anchor {
+        return anchor_checks(c, index);
+    }
     if serial.first().is_some_and(|b| b & 0x80 != 0) {
         return bad("negative serial number");
     }
@@ -477,6 +523,39 @@ fn strict_checks(c: &Cert, index: usize, anchor: bool, leaf: bool) -> Result<(),
             }
         }
     }
+    ca_checks(c, index, anchor, leaf)?;
+    if leaf && c.is_ca() {
+        return bad("end-entity certificate with cA true");
+    }
+    key_strength(c, index)
+}
+
+fn anchor_checks(c: &Cert, index: usize) -> Result<(), Reason> {
+    let bad = |detail: &str| Err(Reason::Profile { index, detail: detail.to_owned() });
+    if c.version() != 2 {
+        return bad("not a version 3 certificate");
+    }
+    if let Some((aki, crit)) = &c.ext.authority_key_id {
+        if *crit
+            || aki.key_identifier.is_none()
+            || aki.authority_cert_issuer.is_some()
+            || aki.authority_cert_serial_number.is_some()
+        {
+            return bad("authorityKeyIdentifier is critical, lacks keyIdentifier or carries issuer/serial");
+        }
+        if c.is_self_issued() && c.ski().is_some() && c.aki_key_id() != c.ski() {
+            return bad("authorityKeyIdentifier differs from subjectKeyIdentifier on a self-signed root");
+        }
+    }
+    if c.ext.subject_key_id.as_ref().is_some_and(|(_, crit)| *crit) {
+        return bad("subjectKeyIdentifier is critical");
+    }
+    ca_checks(c, index, true, false)?;
+    key_strength(c, index)
+}
+
+fn ca_checks(c: &Cert, index: usize, anchor: bool, leaf: bool) -> Result<(), Reason> {
+    let bad = |detail: &str| Err(Reason::Profile { index, detail: detail.to_owned() });
     if c.is_ca() || anchor {
         match &c.ext.basic_constraints {
             None => return bad("CA certificate without basicConstraints"),
@@ -499,16 +578,10 @@ fn strict_checks(c: &Cert, index: usize, anchor: bool, leaf: bool) -> Result<(),
     if c.ext.key_usage.as_ref().is_some_and(|k| k.key_cert_sign()) && !c.is_ca() {
         return bad("keyCertSign without cA");
     }
-    if c.ext.policy_constraints.is_some() {
-        // Checked for criticality here because x509-cert's decoded form drops the flag.
-        if c.critical(oid::POLICY_CONSTRAINTS) == Some(false) {
-            return bad("policyConstraints is not critical");
-        }
+    if c.critical(oid::POLICY_CONSTRAINTS) == Some(false) {
+        return bad("policyConstraints is not critical");
     }
-    if leaf && !anchor && c.is_ca() {
-        return bad("end-entity certificate with cA true");
-    }
-    key_strength(c, index)
+    Ok(())
 }
 
 /// Acceptable subject keys: RSA ≥ 2048 bits in whole bytes, P-256/P-384 with named curves.

@@ -4,6 +4,7 @@
 mod card;
 mod output;
 mod secrets;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,37 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a certificate: chain to a trusted root (RFC 5280 §6), revocation with the
+    /// given CRLs. Exit status 0 valid, 1 invalid, 2 could not decide.
+    Verify {
+        /// The certificate (PEM or DER; further certificates in the file are intermediates).
+        cert: PathBuf,
+        /// Trust anchor file(s); the bundled Hongkong Post / eSignTrust roots by default.
+        #[arg(long = "anchor")]
+        anchors: Vec<PathBuf>,
+        /// Untrusted intermediate certificate file(s).
+        #[arg(long)]
+        untrusted: Vec<PathBuf>,
+        /// CRL file(s) (PEM or DER); given ⇒ every certificate in the path is checked.
+        #[arg(long = "crl")]
+        crls: Vec<PathBuf>,
+        /// Validation time, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Required purpose: server, client, email, codeSigning, …
+        #[arg(long)]
+        purpose: Option<String>,
+        /// Expected peer name: a DNS name, IP address or e-mail address.
+        #[arg(long)]
+        peer: Option<String>,
+        /// Also enforce RFC 5280 §4's rules for CAs and the CA/B baseline key rules.
+        #[arg(long)]
+        strict: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// x509-limbo harness: reads a limbo test-case file on stdin, writes results on stdout.
+    LimboHarness,
     /// List smart-card readers, card presence and ATRs (no APDU is sent).
     Readers {
         #[arg(long)]
@@ -196,6 +228,20 @@ fn run(command: Command) -> Result<ExitCode, String> {
             output::certs(&reference, &certs, target.json)
         }
         Command::Anchors { json } => output::anchors(json),
+        Command::Verify { cert, anchors, untrusted, crls, at, purpose, peer, strict, json } => {
+            verify::verify(&verify::VerifyArgs {
+                leaf: cert,
+                anchors,
+                untrusted,
+                crls,
+                at,
+                purpose,
+                peer,
+                strict,
+                json,
+            })
+        }
+        Command::LimboHarness => verify::limbo_harness(),
         Command::Modules { json } => {
             if let Err(e) = ecert::settings::load() {
                 eprintln!("ecert: {e}");
