@@ -4,6 +4,7 @@
 //! target/conformance/limbo.md (CONFORMANCE.md quotes it).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -62,16 +63,16 @@ fn limbo_no_false_accept_and_at_least_195_pass() {
     let total: [usize; 3] = by_ns.values().fold([0; 3], |a, v| [a[0] + v[0], a[1] + v[1], a[2] + v[2]]);
     let mut md = String::from("| limbo namespace | pass | fail | skip |\n|---|---:|---:|---:|\n");
     for (ns, v) in &by_ns {
-        md.push_str(&format!("| {ns} | {} | {} | {} |\n", v[0], v[1], v[2]));
+        let _ = writeln!(md, "| {ns} | {} | {} | {} |", v[0], v[1], v[2]);
     }
-    md.push_str(&format!("| **total** | **{}** | **{}** | **{}** |\n", total[0], total[1], total[2]));
+    let _ = writeln!(md, "| **total** | **{}** | **{}** | **{}** |", total[0], total[1], total[2]);
     md.push_str("\nFailures (all are rejections of a case expected to pass):\n\n");
     for f in &false_rejects {
-        md.push_str(&format!("- {f}\n"));
+        let _ = writeln!(md, "- {f}");
     }
     md.push_str("\nSkipped:\n\n");
     for s in &skips {
-        md.push_str(&format!("- {s}\n"));
+        let _ = writeln!(md, "- {s}");
     }
     let dir = root.join("target/conformance");
     std::fs::create_dir_all(&dir).unwrap();

@@ -143,7 +143,7 @@ impl Cert {
     }
 
     pub fn aki_key_id(&self) -> Option<&[u8]> {
-        self.ext.authority_key_id.as_ref().and_then(|(a, _)| a.key_identifier.as_ref()).map(|k| k.as_bytes())
+        self.ext.authority_key_id.as_ref().and_then(|(a, _)| a.key_identifier.as_ref()).map(der::asn1::OctetString::as_bytes)
     }
 
     /// The SAN entries, or an empty slice.
@@ -289,7 +289,7 @@ fn decode_extensions(list: &[x509_cert::ext::Extension]) -> Result<Exts, ModelEr
         let c = x.critical;
         match id.as_str() {
             oid::BASIC_CONSTRAINTS => {
-                e.basic_constraints = Some((BasicConstraints::from_der(v).map_err(bad)?, c))
+                e.basic_constraints = Some((BasicConstraints::from_der(v).map_err(bad)?, c));
             }
             oid::KEY_USAGE => e.key_usage = Some(KeyUsage::from_der(v).map_err(bad)?),
             oid::EXT_KEY_USAGE => e.ext_key_usage = Some((ExtendedKeyUsage::from_der(v).map_err(bad)?.0, c)),
@@ -298,14 +298,14 @@ fn decode_extensions(list: &[x509_cert::ext::Extension]) -> Result<Exts, ModelEr
                     Some((SubjectKeyIdentifier::from_der(v).map_err(bad)?.0.as_bytes().to_vec(), c));
             }
             oid::AUTHORITY_KEY_ID => {
-                e.authority_key_id = Some((AuthorityKeyIdentifier::from_der(v).map_err(bad)?, c))
+                e.authority_key_id = Some((AuthorityKeyIdentifier::from_der(v).map_err(bad)?, c));
             }
             oid::SUBJECT_ALT_NAME => {
-                e.subject_alt_name = Some((SubjectAltName::from_der(v).map_err(bad)?.0, c))
+                e.subject_alt_name = Some((SubjectAltName::from_der(v).map_err(bad)?.0, c));
             }
             oid::ISSUER_ALT_NAME => {}
             oid::NAME_CONSTRAINTS => {
-                e.name_constraints = Some((NameConstraints::from_der(v).map_err(bad)?, c))
+                e.name_constraints = Some((NameConstraints::from_der(v).map_err(bad)?, c));
             }
             oid::CERT_POLICIES => {
                 let p = CertificatePolicies::from_der(v).map_err(bad)?;
@@ -326,10 +326,10 @@ fn decode_extensions(list: &[x509_cert::ext::Extension]) -> Result<Exts, ModelEr
                 );
             }
             oid::POLICY_CONSTRAINTS => {
-                e.policy_constraints = Some(PolicyConstraints::from_der(v).map_err(bad)?)
+                e.policy_constraints = Some(PolicyConstraints::from_der(v).map_err(bad)?);
             }
             oid::INHIBIT_ANY_POLICY => {
-                e.inhibit_any_policy = Some(InhibitAnyPolicy::from_der(v).map_err(bad)?.0)
+                e.inhibit_any_policy = Some(InhibitAnyPolicy::from_der(v).map_err(bad)?.0);
             }
             oid::CRL_DISTRIBUTION_POINTS => {
                 e.crl_distribution_points = Some(CrlDistributionPoints::from_der(v).map_err(bad)?.0);
@@ -359,7 +359,7 @@ pub fn read_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ModelError> {
             let Some(end_at) = block.find("-----END ") else { break };
             let tail = &block[end_at + 9..];
             let end = end_at + 9 + tail.find("-----").map_or(tail.len(), |i| i + 5);
-            let (label, der_bytes) = pem_rfc7468::decode_vec(block[..end].as_bytes())
+            let (label, der_bytes) = pem_rfc7468::decode_vec(&block.as_bytes()[..end])
                 .map_err(|e| ModelError::Der(e.to_string()))?;
             if label == "CERTIFICATE" || label == "X509 CRL" || label == "TRUSTED CERTIFICATE" {
                 out.push(der_bytes);

@@ -17,6 +17,10 @@ use super::policy::PolicyInputs;
 use super::report::{Reason, Report, Verdict};
 use super::signature::{self, Strength};
 
+/// A cached signature check: (child, issuer) fingerprints → outcome.
+type SigResult = Result<Strength, String>;
+type SigCache = HashMap<([u8; 32], [u8; 32]), SigResult>;
+
 /// Which certificate profile is enforced on top of RFC 5280 §6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Profile {
@@ -67,7 +71,7 @@ pub struct Engine<'a> {
     pub crls: &'a [Crl],
     pub options: &'a Options,
     work: RefCell<usize>,
-    sig_cache: RefCell<HashMap<([u8; 32], [u8; 32]), Result<Strength, String>>>,
+    sig_cache: RefCell<SigCache>,
     pub(super) crl_depth: usize,
     /// CRL-issuer certificates being validated further up (a CRL issuer may vouch for
     /// itself in the CRL it signs, RFC 5280 §6.3.3 (f)).
@@ -119,7 +123,7 @@ impl<'a> Engine<'a> {
     /// Verifies `leaf`: builds candidate paths and validates them.
     pub fn verify(&self, leaf: &Cert) -> Report {
         let max = self.options.max_intermediates.unwrap_or(DEFAULT_MAX_INTERMEDIATES);
-        let mut best: Option<(Reason, Option<Report>)> = None;
+        let mut best: Option<(Reason, Option<Box<Report>>)> = None;
         let mut found_any = false;
         let mut path: Vec<&Cert> = vec![leaf];
         let mut bad_sig: Option<String> = None;
@@ -159,10 +163,10 @@ impl<'a> Engine<'a> {
                     None if too_deep && !found_any => (Reason::TooDeep { limit: max }, None),
                     None => match bad_sig {
                         Some(detail) => (Reason::BadSignature { index: 1, detail }, None),
-                        None => (Reason::NoPath { detail: self.no_path_detail(leaf) }, None),
+                        None => (Reason::NoPath { detail: Self::no_path_detail(leaf) }, None),
                     },
                 };
-                let mut report = partial.unwrap_or_else(|| self.leaf_only_report(leaf));
+                let mut report = partial.map_or_else(|| self.leaf_only_report(leaf), |b| *b);
                 report.verdict = reason.verdict();
                 report.section = Some(reason.section());
                 report.reason_text = Some(reason.to_string());
@@ -172,7 +176,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn no_path_detail(&self, leaf: &Cert) -> String {
+    fn no_path_detail(leaf: &Cert) -> String {
         format!("no trusted issuer named \"{}\"", leaf.issuer_display())
     }
 

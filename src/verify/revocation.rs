@@ -97,9 +97,9 @@ impl Engine<'_> {
                 if mask == ALL_REASONS {
                     break;
                 }
-                if let Err(p) = self.in_scope(crl, dp, cert) {
+                if let Err(p) = Self::in_scope(crl, dp, cert) {
                     if crl.issuer == cert.issuer || p.starts_with('!') {
-                        problem = p.trim_start_matches('!').to_owned();
+                        p.trim_start_matches('!').clone_into(&mut problem);
                     }
                     continue;
                 }
@@ -180,7 +180,7 @@ impl Engine<'_> {
 
     /// §6.3.3 (b): is this complete CRL about this certificate, for this distribution point?
     /// An error starting with `!` is worth reporting even for a CRL of another issuer.
-    fn in_scope(&self, crl: &Crl, dp: &DistributionPoint, cert: &Cert) -> Result<(), String> {
+    fn in_scope(crl: &Crl, dp: &DistributionPoint, cert: &Cert) -> Result<(), String> {
         match &dp.crl_issuer {
             Some(issuers) => {
                 if !crl.is_indirect() || !dir_names(issuers).contains(&crl.issuer) {

@@ -244,7 +244,7 @@ pub fn dsa_params(spki_der: &[u8]) -> Option<Vec<u8>> {
 /// Whether a key is a DSA key without its own domain parameters (RFC 3279 §2.3.2).
 pub fn is_dsa_without_params(spki_der: &[u8]) -> bool {
     SubjectPublicKeyInfoRef::from_der(spki_der).is_ok_and(|i| {
-        i.algorithm.oid.to_string() == DSA && i.algorithm.parameters.is_none_or(|p| p.is_null())
+        i.algorithm.oid.to_string() == DSA && i.algorithm.parameters.is_none_or(der::AnyRef::is_null)
     })
 }
 
@@ -321,10 +321,10 @@ fn verify_dsa(
         g: UintRef<'a>,
     }
     let bad_key = || SignatureError::BadKey;
-    let parms = DssParms::from_der(params).map_err(|_| bad_key())?;
+    let domain = DssParms::from_der(params).map_err(|_| bad_key())?;
     let y = UintRef::from_der(key_bits).map_err(|_| bad_key())?;
     let big = |u: &UintRef<'_>| rsa::BoxedUint::from_be_slice_vartime(u.as_bytes());
-    let components = dsa::Components::from_components(big(&parms.p), big(&parms.q), big(&parms.g))
+    let components = dsa::Components::from_components(big(&domain.p), big(&domain.q), big(&domain.g))
         .map_err(|_| bad_key())?;
     let vk = dsa::VerifyingKey::from_components(components, big(&y)).map_err(|_| bad_key())?;
     let sig = dsa::Signature::from_der(sig).map_err(|_| SignatureError::BadSignature)?;

@@ -95,6 +95,7 @@ mod tests {
 
 /// Unix seconds of an RFC 3339 time such as `2026-06-01T00:00:00Z` or
 /// `2024-01-01T00:00:00+00:00` (fractional seconds ignored).
+#[allow(clippy::many_single_char_names)] // y, d, h, s: the date's own fields
 pub fn parse_rfc3339(s: &str) -> Result<i64, TimeError> {
     let bad = || TimeError(s.to_owned());
     let b = s.as_bytes();

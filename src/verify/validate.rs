@@ -115,7 +115,7 @@ fn describe(n: &GeneralName) -> String {
     }
 }
 
-type Fail = (Reason, Option<Report>);
+type Fail = (Reason, Option<Box<Report>>);
 
 impl Engine<'_> {
     /// Validates one candidate path (anchor first). On failure the partial report shows the
@@ -136,11 +136,12 @@ impl Engine<'_> {
             Ok(()) => Ok(report),
             Err(reason) => {
                 report.verdict = reason.verdict();
-                Err((reason, Some(report)))
+                Err((reason, Some(Box::new(report))))
             }
         }
     }
 
+    #[allow(clippy::too_many_lines)] // §6.1.3–§6.1.4 read best as one sequence, step by step
     fn run(&self, chain: &[&Cert], report: &mut Report) -> Result<(), Reason> {
         let opts = self.options;
         let strict = opts.profile == Profile::Strict;
@@ -219,7 +220,7 @@ impl Engine<'_> {
                 pass(report, i, "revocation", "RFC 5280 §6.3");
             }
             // (b)-(c) name constraints (skipped for self-issued intermediates).
-            if !(cert.is_self_issued() && !last) {
+            if !cert.is_self_issued() || last {
                 let names = constrained_names(&cert.subject_name, cert.sans());
                 constraints.check(&names).map_err(|name| Reason::NameConstraints { index: i, name })?;
                 pass(report, i, "name constraints", "RFC 5280 §6.1.3 (b)-(c)");
@@ -575,7 +576,7 @@ fn ca_checks(c: &Cert, index: usize, anchor: bool, leaf: bool) -> Result<(), Rea
             return bad("CA certificate without keyCertSign");
         }
     }
-    if c.ext.key_usage.as_ref().is_some_and(|k| k.key_cert_sign()) && !c.is_ca() {
+    if c.ext.key_usage.as_ref().is_some_and(x509_cert::ext::pkix::KeyUsage::key_cert_sign) && !c.is_ca() {
         return bad("keyCertSign without cA");
     }
     if c.critical(oid::POLICY_CONSTRAINTS) == Some(false) {
