@@ -122,10 +122,9 @@ impl Crl {
         let alg: AnyRef<'_> = r.decode()?;
         let sig: der::asn1::BitStringRef<'_> = r.decode()?;
         r.finish()?;
-        let tbs_full = tbs_any.to_der()?;
-        let tbs_start = offset(&der_bytes, tbs_any.value()).start;
-        let header_len = tbs_full.len() - tbs_any.value().len();
-        let tbs = tbs_start - header_len..tbs_start + tbs_any.value().len();
+        // The TBS element starts where the outer SEQUENCE's contents start; taking its range
+        // (rather than re-encoding it) keeps a 35 MB CRL at one copy in memory.
+        let tbs = offset(&der_bytes, outer.value()).start..offset(&der_bytes, tbs_any.value()).end;
 
         let mut t = SliceReader::new(tbs_any.value())?;
         let mut next: AnyRef<'_> = t.decode()?;

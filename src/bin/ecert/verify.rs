@@ -91,7 +91,13 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
     let mut crls = Vec::new();
     for p in &args.crls {
         let bytes = read(p)?;
-        for der in read_certs(&bytes).map_err(|e| format!("{}: {e}", p.display()))? {
+        // DER is handed over as read (no copy: national CRLs run to tens of megabytes).
+        let ders = if bytes.first() == Some(&0x30) {
+            vec![bytes]
+        } else {
+            read_certs(&bytes).map_err(|e| format!("{}: {e}", p.display()))?
+        };
+        for der in ders {
             crls.push(Crl::parse(der).map_err(|e| format!("{}: {e}", p.display()))?);
         }
     }
