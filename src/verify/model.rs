@@ -143,7 +143,11 @@ impl Cert {
     }
 
     pub fn aki_key_id(&self) -> Option<&[u8]> {
-        self.ext.authority_key_id.as_ref().and_then(|(a, _)| a.key_identifier.as_ref()).map(der::asn1::OctetString::as_bytes)
+        self.ext
+            .authority_key_id
+            .as_ref()
+            .and_then(|(a, _)| a.key_identifier.as_ref())
+            .map(der::asn1::OctetString::as_bytes)
     }
 
     /// The SAN entries, or an empty slice.
