@@ -11,9 +11,10 @@ use ecert::verify::{verify, Cert, Options, Verdict};
 
 fn files(dir: &str, take: usize) -> Vec<Vec<u8>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let Ok(entries) = std::fs::read_dir(&dir) else { panic!("{} is missing", dir.display()) };
+    let mut names: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     names.sort();
-    names.iter().take(take).map(|p| std::fs::read(p).unwrap()).collect()
+    names.iter().take(take).filter_map(|p| std::fs::read(p).ok()).collect()
 }
 
 fn variants(original: &[u8]) -> Vec<Vec<u8>> {
