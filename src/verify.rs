@@ -11,6 +11,7 @@ pub mod name;
 pub mod ocsp;
 pub mod path;
 pub mod policy;
+mod profile;
 pub mod report;
 mod revocation;
 pub mod signature;
