@@ -265,20 +265,6 @@ fn parse_cert(der_bytes: &[u8]) -> Result<Cert, ParseError> {
     })
 }
 
-/// The signed TBSCertificate as it appears in the encoding (first element of the outer
-/// SEQUENCE), so a signature is checked over exactly what was signed.
-pub fn raw_tbs(cert_der: &[u8]) -> der::Result<Vec<u8>> {
-    first_element(cert_der)
-}
-
-/// The first element inside a DER SEQUENCE, with its header.
-pub fn first_element(der_bytes: &[u8]) -> der::Result<Vec<u8>> {
-    let outer = AnyRef::from_der(der_bytes)?;
-    let mut r = SliceReader::new(outer.value())?;
-    let first: AnyRef<'_> = r.decode()?;
-    first.to_der()
-}
-
 fn decode_extensions(list: &[x509_cert::ext::Extension]) -> Result<Exts, ModelError> {
     let mut e = Exts::default();
     let mut seen: Vec<String> = Vec::new();

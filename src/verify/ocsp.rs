@@ -10,17 +10,16 @@ use std::time::Duration;
 use der::asn1::{AnyRef, BitStringRef, Int, OctetString};
 use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
 use serde::Serialize;
-use sha2::Digest;
 use spki::{AlgorithmIdentifierOwned, AlgorithmIdentifierRef};
 use x509_cert::ext::Extension;
 use x509_cert::Certificate;
 
 use self::asn1::{
     BasicOcspResponse, CertId, CertStatus, OcspRequest, OcspResponse, Request, ResponseData, TbsRequest,
-    Version, ID_PKIX_OCSP_BASIC, ID_PKIX_OCSP_NONCE, ID_SHA1,
+    Version, ID_PKIX_OCSP_BASIC, ID_PKIX_OCSP_NONCE,
 };
 use crate::verify::fetch::{self, Cache, FetchError};
-use crate::verify::signature::{verify_signed, SignatureError};
+use crate::verify::signature::{verify_signed, Hash, SignatureError};
 
 /// Clock skew tolerated on thisUpdate (RFC 6960 §4.2.2.1 leaves the margin to the client).
 pub const CLOCK_SKEW_SECS: u64 = 300;
@@ -158,7 +157,7 @@ pub fn build_request(
 ) -> Result<(Vec<u8>, CertId), OcspError> {
     let cert = read_cert(cert_der, "certificate")?;
     let issuer = read_cert(issuer_der, "issuer")?;
-    let cert_id = cert_id(&cert, &issuer, CertIdHash::Sha1)?;
+    let cert_id = cert_id(&cert, &issuer, Hash::Sha1)?;
     let request_extensions = nonce
         .map(|n| -> Result<_, OcspError> {
             let value = asn1::nonce_value(n).map_err(|e| OcspError::Random { detail: e.to_string() })?;
@@ -353,48 +352,14 @@ fn check_nonce(data: &ResponseData, nonce: Nonce<'_>) -> Result<(), OcspError> {
     }
 }
 
-#[derive(Clone, Copy)]
-enum CertIdHash {
-    Sha1,
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-impl CertIdHash {
-    fn from_alg(alg: &AlgorithmIdentifierOwned) -> Option<Self> {
-        Some(match alg.oid.to_string().as_str() {
-            "1.3.14.3.2.26" => Self::Sha1,
-            "2.16.840.1.101.3.4.2.1" => Self::Sha256,
-            "2.16.840.1.101.3.4.2.2" => Self::Sha384,
-            "2.16.840.1.101.3.4.2.3" => Self::Sha512,
-            _ => return None,
-        })
-    }
-
-    fn digest(self, m: &[u8]) -> Vec<u8> {
-        match self {
-            Self::Sha1 => sha1::Sha1::digest(m).to_vec(),
-            Self::Sha256 => sha2::Sha256::digest(m).to_vec(),
-            Self::Sha384 => sha2::Sha384::digest(m).to_vec(),
-            Self::Sha512 => sha2::Sha512::digest(m).to_vec(),
-        }
-    }
-}
-
 /// CertID (RFC 6960 §4.1.1): issuerNameHash over the issuer's subject DN DER,
 /// issuerKeyHash over its subjectPublicKey BIT STRING contents, and the serial.
-fn cert_id(cert: &Certificate, issuer: &Certificate, hash: CertIdHash) -> Result<CertId, OcspError> {
+fn cert_id(cert: &Certificate, issuer: &Certificate, hash: Hash) -> Result<CertId, OcspError> {
     let bad = |e: der::Error| OcspError::BadCertificate { which: "issuer", detail: e.to_string() };
     let itbs = issuer.tbs_certificate();
     let name = itbs.subject().to_der().map_err(bad)?;
     let key = itbs.subject_public_key_info().subject_public_key.raw_bytes();
-    let oid = match hash {
-        CertIdHash::Sha1 => ID_SHA1,
-        CertIdHash::Sha256 => der::oid::db::rfc5912::ID_SHA_256,
-        CertIdHash::Sha384 => der::oid::db::rfc5912::ID_SHA_384,
-        CertIdHash::Sha512 => der::oid::db::rfc5912::ID_SHA_512,
-    };
+    let oid = hash.oid();
     Ok(CertId {
         hash_algorithm: AlgorithmIdentifierOwned { oid, parameters: Some(der::asn1::Null.into()) },
         issuer_name_hash: OctetString::new(hash.digest(&name)).map_err(bad)?,
@@ -406,7 +371,7 @@ fn cert_id(cert: &Certificate, issuer: &Certificate, hash: CertIdHash) -> Result
 /// Whether `id` names `cert`, recomputing the hashes with the algorithm the responder used
 /// (parameters NULL or absent alike, RFC 5754 §2).
 fn matches_cert(id: &CertId, cert: &Certificate, issuer: &Certificate) -> bool {
-    let Some(hash) = CertIdHash::from_alg(&id.hash_algorithm) else { return false };
+    let Some(hash) = Hash::from_oid(&id.hash_algorithm.oid.to_string()) else { return false };
     let Ok(ours) = cert_id(cert, issuer, hash) else { return false };
     id.issuer_name_hash == ours.issuer_name_hash
         && id.issuer_key_hash == ours.issuer_key_hash

@@ -49,8 +49,9 @@ pub enum SignatureError {
     Mismatch,
 }
 
+/// The digests signatures (and OCSP CertIDs, RFC 6960 §4.1.1) are made with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Hash {
+pub(crate) enum Hash {
     Sha1,
     Sha224,
     Sha256,
@@ -59,7 +60,7 @@ enum Hash {
 }
 
 impl Hash {
-    fn digest(self, m: &[u8]) -> Vec<u8> {
+    pub(crate) fn digest(self, m: &[u8]) -> Vec<u8> {
         match self {
             Hash::Sha1 => Sha1::digest(m).to_vec(),
             Hash::Sha224 => Sha224::digest(m).to_vec(),
@@ -69,7 +70,17 @@ impl Hash {
         }
     }
 
-    fn from_oid(oid: &str) -> Option<Self> {
+    pub(crate) fn oid(self) -> ObjectIdentifier {
+        ObjectIdentifier::new_unwrap(match self {
+            Hash::Sha1 => "1.3.14.3.2.26",
+            Hash::Sha224 => "2.16.840.1.101.3.4.2.4",
+            Hash::Sha256 => "2.16.840.1.101.3.4.2.1",
+            Hash::Sha384 => "2.16.840.1.101.3.4.2.2",
+            Hash::Sha512 => "2.16.840.1.101.3.4.2.3",
+        })
+    }
+
+    pub(crate) fn from_oid(oid: &str) -> Option<Self> {
         Some(match oid {
             "1.3.14.3.2.26" => Hash::Sha1,
             "2.16.840.1.101.3.4.2.4" => Hash::Sha224,

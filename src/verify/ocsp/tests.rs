@@ -1,6 +1,6 @@
 //! Parse-level checks on pyca's OCSP vectors (tests/data/ocsp) and the request builder.
 
-use super::asn1::{CertStatus, OcspRequest, ResponderId};
+use super::asn1::{CertStatus, OcspRequest, ResponderId, ID_SHA1};
 use super::*;
 
 fn vector(name: &str) -> Vec<u8> {
