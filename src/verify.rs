@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod model;
 pub mod name;
 pub mod ocsp;
+mod online;
 pub mod path;
 pub mod policy;
 mod profile;

@@ -40,6 +40,8 @@ pub enum Revocation {
     Off,
     /// With the CRLs given; a certificate no CRL covers is "could not determine".
     Crls,
+    /// The CRLs given, then OCSP and CRL download for what they do not cover.
+    Online,
 }
 
 /// Everything the relying party decides (RFC 5280 §6.1.1).

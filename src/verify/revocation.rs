@@ -13,7 +13,7 @@ use x509_cert::name::Name;
 use super::crl::{cmp_number, Crl, REMOVE_FROM_CRL};
 use super::model::Cert;
 use super::name::NameKey;
-use super::path::{Engine, Options, Profile};
+use super::path::{Engine, Options, Profile, Revocation};
 use super::policy::PolicyInputs;
 use super::report::{Reason, RevocationStatus, Verdict};
 use super::signature;
@@ -174,7 +174,14 @@ impl Engine<'_> {
             Some((this_update, next_update)) if mask == ALL_REASONS => {
                 Ok(RevocationStatus::Good { source: "CRL".into(), this_update, next_update })
             }
-            _ => Err(Reason::RevocationUnknown { index: i, detail: problem }),
+            _ => {
+                let unknown = Reason::RevocationUnknown { index: i, detail: problem };
+                if self.options.revocation == Revocation::Online {
+                    self.online_status(chain, i, unknown)
+                } else {
+                    Err(unknown)
+                }
+            }
         }
     }
 

@@ -52,6 +52,10 @@ enum Command {
         /// Also enforce RFC 5280 §4's rules for CAs and the CA/B baseline key rules.
         #[arg(long)]
         strict: bool,
+        /// Check revocation over the network too: OCSP (authorityInfoAccess) and CRL download
+        /// (cRLDistributionPoints, http only), cached until nextUpdate. Off by default.
+        #[arg(long)]
+        online: bool,
         #[arg(long)]
         json: bool,
     },
@@ -228,7 +232,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             output::certs(&reference, &certs, target.json)
         }
         Command::Anchors { json } => output::anchors(json),
-        Command::Verify { cert, anchors, untrusted, crls, at, purpose, peer, strict, json } => {
+        Command::Verify { cert, anchors, untrusted, crls, at, purpose, peer, strict, online, json } => {
             verify::verify(&verify::VerifyArgs {
                 leaf: cert,
                 anchors,
@@ -238,6 +242,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 purpose,
                 peer,
                 strict,
+                online,
                 json,
             })
         }

@@ -20,6 +20,7 @@ pub struct VerifyArgs {
     pub purpose: Option<String>,
     pub peer: Option<String>,
     pub strict: bool,
+    pub online: bool,
     pub json: bool,
 }
 
@@ -113,7 +114,11 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
     let options = Options {
         time,
         profile: if args.strict { Profile::Strict } else { Profile::Rfc5280 },
-        revocation: if crls.is_empty() { Revocation::Off } else { Revocation::Crls },
+        revocation: match (args.online, crls.is_empty()) {
+            (true, _) => Revocation::Online,
+            (false, false) => Revocation::Crls,
+            (false, true) => Revocation::Off,
+        },
         required_eku,
         peer: args.peer.as_deref().map(peer_name),
         ..Options::default()
