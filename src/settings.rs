@@ -18,6 +18,9 @@ pub struct Settings {
     pub pkcs11_modules: Vec<PathBuf>,
     /// Check CRL/OCSP online (off: offline by default, private by default).
     pub revocation_checking: bool,
+    /// Also trust the operating system's certificate bundle (off: only bundled and
+    /// user-added anchors).
+    pub system_anchors: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -84,8 +84,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List the bundled trust anchors with their fingerprints.
+    /// List the trust anchors (bundled, user-added, optionally the system's) with their
+    /// fingerprints; add or remove your own.
     Anchors {
+        #[command(subcommand)]
+        action: Option<AnchorsCommand>,
+        /// Include the operating system's certificate bundle.
+        #[arg(long)]
+        system: bool,
         #[arg(long)]
         json: bool,
     },
@@ -195,6 +201,19 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum AnchorsCommand {
+    /// Trust a CA certificate (PEM or DER): shows its fingerprint and asks to confirm.
+    Add {
+        file: PathBuf,
+        /// Confirm without asking (scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Stop trusting a user-added anchor, named by the start of its SHA-256 fingerprint.
+    Remove { fingerprint: String },
+}
+
+#[derive(Subcommand)]
 enum P12Command {
     /// Change the password of FILE.
     Passwd {
@@ -231,7 +250,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let certs = card::certificates(&reference, &mut secrets::SecretSource::new(target.pin_stdin))?;
             output::certs(&reference, &certs, target.json)
         }
-        Command::Anchors { json } => output::anchors(json),
+        Command::Anchors { action: None, system, json } => output::anchors(system, json),
+        Command::Anchors { action: Some(AnchorsCommand::Add { file, yes }), .. } => {
+            output::anchor_add(&file, yes)
+        }
+        Command::Anchors { action: Some(AnchorsCommand::Remove { fingerprint }), .. } => {
+            output::anchor_remove(&fingerprint)
+        }
         Command::Verify { cert, anchors, untrusted, crls, at, purpose, peer, strict, online, json } => {
             verify::verify(&verify::VerifyArgs {
                 leaf: cert,

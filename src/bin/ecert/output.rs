@@ -152,14 +152,42 @@ pub fn certs(token: &TokenRef, certs: &[CertObject], json: bool) -> Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn anchors(json: bool) -> Result<ExitCode, String> {
-    let anchors = ecert::verify::trust::bundled().map_err(|e| e.to_string())?;
+pub fn anchors(system: bool, json: bool) -> Result<ExitCode, String> {
+    let include_system = system || ecert::settings::load().is_ok_and(|s| s.system_anchors);
+    let (anchors, problems) = ecert::verify::trust::all(include_system);
+    for p in &problems {
+        eprintln!("ecert: {p}");
+    }
     if json {
         return print_json(&anchors);
     }
     for a in &anchors {
-        println!("{}\n    SHA-256 {}", a.summary.subject, a.summary.sha256);
+        println!("{}  [{:?}]\n    SHA-256 {}", a.summary.subject, a.provenance, a.summary.sha256);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Adds a user anchor after showing what it is; without `yes`, asks on stdin.
+pub fn anchor_add(file: &std::path::Path, yes: bool) -> Result<ExitCode, String> {
+    let der = crate::card::read_der_or_pem(file, "CERTIFICATE")?;
+    let summary = ecert::cert::CertSummary::from_der(&der).map_err(|e| format!("{}: {e}", file.display()))?;
+    println!("{}\n    issued by {}\n    SHA-256 {}", summary.subject, summary.issuer, summary.sha256);
+    if !yes {
+        println!("Trust this certificate to vouch for others? Compare the fingerprint with the CA's published one. Type yes:");
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+        if line.trim() != "yes" {
+            return Err("not added".into());
+        }
+    }
+    let anchor = ecert::verify::trust::add_user(&der).map_err(|e| e.to_string())?;
+    println!("added {}", anchor.file);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn anchor_remove(prefix: &str) -> Result<ExitCode, String> {
+    let anchor = ecert::verify::trust::remove_user(prefix).map_err(|e| e.to_string())?;
+    println!("removed {} ({})", anchor.summary.subject, anchor.summary.sha256);
     Ok(ExitCode::SUCCESS)
 }
 

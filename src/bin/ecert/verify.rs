@@ -77,11 +77,12 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
         pool.extend(certs_from(p)?);
     }
     let anchors: Vec<Cert> = if args.anchors.is_empty() {
-        verify::trust::bundled()
-            .map_err(|e| e.to_string())?
-            .iter()
-            .filter_map(|a| Cert::parse(a.der).ok())
-            .collect()
+        let system = ecert::settings::load().is_ok_and(|s| s.system_anchors);
+        let (store, problems) = verify::trust::all(system);
+        for p in problems {
+            eprintln!("ecert: {p}");
+        }
+        store.iter().filter_map(|a| Cert::parse(&a.der).ok()).collect()
     } else {
         let mut v = Vec::new();
         for p in &args.anchors {
