@@ -26,6 +26,18 @@ pub use report::{Reason, Report, Verdict};
 
 /// Verifies `leaf` against `anchors`, with `pool` as untrusted intermediates and `crls` as
 /// revocation information.
+/// With `Revocation::Online`, a chain that cannot be built from what is at hand is retried
+/// with the issuers named by authorityInfoAccess caIssuers.
 pub fn verify(leaf: &Cert, pool: &[Cert], anchors: &[Cert], crls: &[crl::Crl], options: &Options) -> Report {
-    Engine::new(anchors, pool, crls, options).verify(leaf)
+    let report = Engine::new(anchors, pool, crls, options).verify(leaf);
+    if options.revocation != Revocation::Online || !matches!(report.reason, Some(Reason::NoPath { .. })) {
+        return report;
+    }
+    let fetched = online::fetch_issuers(leaf, pool, anchors);
+    if fetched.is_empty() {
+        return report;
+    }
+    let mut wider = pool.to_vec();
+    wider.extend(fetched);
+    Engine::new(anchors, &wider, crls, options).verify(leaf)
 }

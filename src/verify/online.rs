@@ -1,8 +1,9 @@
 //! Online revocation for a certificate no local CRL covers: OCSP at the responders its
 //! authorityInfoAccess names (RFC 6960; RFC 5280 §4.2.2.1), then the CRLs at its http
 //! distribution points (RFC 5280 §4.2.1.13), fetched through the on-disk cache and checked
-//! by the same §6.3 code as local CRLs. Used only with `Revocation::Online`; offline the
-//! answer stays "could not determine".
+//! by the same §6.3 code as local CRLs; and missing issuers from authorityInfoAccess
+//! caIssuers (RFC 5280 §4.2.2.1, RFC 4158 §3.3). Used only with `Revocation::Online`;
+//! offline the answer stays "could not determine" and the chain is built from what is at hand.
 
 use std::time::Duration;
 
@@ -52,6 +53,61 @@ pub fn crl_urls(cert: &Cert) -> Vec<String> {
         })
         .flatten()
         .collect()
+}
+
+/// caIssuers URLs from authorityInfoAccess.
+pub fn ca_issuer_urls(cert: &Cert) -> Vec<String> {
+    cert.ext.authority_info_access.as_ref().map_or_else(Vec::new, |(aia, _)| {
+        aia.0
+            .iter()
+            .filter(|d| d.access_method.to_string() == oid::CA_ISSUERS)
+            .filter_map(|d| http_uri(&d.access_location))
+            .collect()
+    })
+}
+
+/// Largest issuer certificate file we download.
+const MAX_CERT_BYTES: usize = 1 << 20;
+/// At most this many issuers are fetched for one verification.
+const MAX_FETCHED_ISSUERS: usize = 4;
+
+/// Walks up from `leaf` through `pool`, downloading (DER or PEM) the issuer of the first
+/// certificate whose issuer is neither in the pool nor an anchor; returns what it fetched.
+pub fn fetch_issuers(leaf: &Cert, pool: &[Cert], anchors: &[Cert]) -> Vec<Cert> {
+    let mut fetched: Vec<Cert> = Vec::new();
+    let mut current = leaf.clone();
+    for _ in 0..MAX_FETCHED_ISSUERS + pool.len() {
+        if anchors.iter().any(|a| a.subject == current.issuer) || current.is_self_issued() {
+            break;
+        }
+        if let Some(next) = pool
+            .iter()
+            .chain(fetched.iter())
+            .find(|c| c.subject == current.issuer && c.sha256 != current.sha256)
+        {
+            current = next.clone();
+            continue;
+        }
+        if fetched.len() >= MAX_FETCHED_ISSUERS {
+            break;
+        }
+        let found = ca_issuer_urls(&current).iter().find_map(|url| {
+            let bytes = fetch::http_get(url, TIMEOUT, MAX_CERT_BYTES).ok()?;
+            super::model::read_certs(&bytes)
+                .ok()?
+                .iter()
+                .filter_map(|d| Cert::parse(d).ok())
+                .find(|c| c.subject == current.issuer)
+        });
+        match found {
+            Some(c) => {
+                fetched.push(c.clone());
+                current = c;
+            }
+            None => break,
+        }
+    }
+    fetched
 }
 
 fn fetch_crl(url: &str, cache: Option<&Cache>, now: u64) -> Result<Crl, String> {

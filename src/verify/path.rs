@@ -40,7 +40,8 @@ pub enum Revocation {
     Off,
     /// With the CRLs given; a certificate no CRL covers is "could not determine".
     Crls,
-    /// The CRLs given, then OCSP and CRL download for what they do not cover.
+    /// The CRLs given, then OCSP and CRL download for what they do not cover; missing
+    /// issuers fetched from authorityInfoAccess caIssuers.
     Online,
 }
 
