@@ -11,6 +11,7 @@ mod pin_dialog;
 mod settings_page;
 mod sidebar;
 mod style;
+mod verification;
 
 use std::sync::mpsc::Sender;
 
@@ -69,6 +70,10 @@ pub struct App {
     file_password: zeroize::Zeroizing<String>,
     /// Result of the last export, shown under the certificate.
     pub status: Option<String>,
+    /// The last verification: which certificate (index into the list) and its report.
+    pub verification: Option<(usize, Box<ecert::verify::Report>)>,
+    /// A verification is running for this certificate (no second start).
+    pub verifying: Option<usize>,
     requests: Option<Sender<Request>>,
 }
 
@@ -125,6 +130,10 @@ pub enum Message {
     FilePassword(Secret),
     /// Decrypt the selected file with the typed password (one attempt).
     UnlockFile,
+    /// Check certificate `n` (chain, trust, revocation).
+    VerifyCert(usize),
+    /// The check of certificate `n` finished.
+    Verified(usize, Result<Box<ecert::verify::Report>, String>),
 }
 
 /// Typed text that must not appear in logs.
@@ -181,6 +190,8 @@ impl App {
             file_input: String::new(),
             file_password: zeroize::Zeroizing::new(String::new()),
             status: None,
+            verification: None,
+            verifying: None,
             requests: None,
         }
     }
@@ -265,6 +276,15 @@ impl App {
             Message::OpenCert(i) => {
                 self.status = None;
                 self.screen = Screen::Detail(i);
+                return self.verify_cert(i);
+            }
+            Message::VerifyCert(i) => return self.verify_cert(i),
+            Message::Verified(i, result) => {
+                self.verifying = None;
+                match result {
+                    Ok(report) => self.verification = Some((i, report)),
+                    Err(e) => self.status = Some(e),
+                }
             }
             Message::Back => self.screen = Screen::Certificates,
             Message::OpenPin(kind) => {
@@ -299,6 +319,22 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Starts checking certificate `i` on the executor's thread pool (network possible).
+    fn verify_cert(&mut self, i: usize) -> Task<Message> {
+        let Some(Certs::Loaded(list)) = &self.certs else { return Task::none() };
+        let Some(cert) = list.get(i) else { return Task::none() };
+        if self.verifying.is_some() {
+            return Task::none();
+        }
+        self.verifying = Some(i);
+        self.verification = None;
+        let der = cert.der.clone();
+        let others: Vec<Vec<u8>> = list.iter().map(|c| c.der.clone()).collect();
+        Task::perform(async move { verification::check(&der, &others).map(Box::new) }, move |r| {
+            Message::Verified(i, r)
+        })
     }
 
     /// Writes the PEM on the executor's thread pool, never in `update`.
@@ -388,7 +424,9 @@ impl App {
             Screen::Pin(dialog) => dialog.view(self.text_size).map(Message::Pin),
             Screen::Detail(i) => match &self.certs {
                 Some(Certs::Loaded(list)) if *i < list.len() => {
-                    detail::view(&list[*i], *i, self.text_size, certs::now(), self.status.as_deref())
+                    let report = self.verification.as_ref().filter(|(n, _)| n == i).map(|(_, r)| r.as_ref());
+                    let check = detail::Check { report, running: self.verifying == Some(*i) };
+                    detail::view(&list[*i], *i, self.text_size, certs::now(), self.status.as_deref(), check)
                 }
                 _ => certs::view(self),
             },

@@ -1,5 +1,6 @@
 //! One certificate, readable: owner, issuer, serial, validity with days left, fingerprint;
-//! a banner from 90 days before expiry saying what to do; save as PEM.
+//! a banner from 90 days before expiry saying what to do; the validity check (trusted /
+//! not trusted / could not check, with the chain); save as PEM.
 
 use ecert::cert::CertSummary;
 use ecert::i18n;
@@ -28,12 +29,20 @@ fn date(unix: u64) -> String {
     ecert::ops::audit::rfc3339(unix).chars().take(10).collect()
 }
 
+/// The validity check shown on the page: its report, or that it is running.
+#[derive(Clone, Copy)]
+pub struct Check<'a> {
+    pub report: Option<&'a ecert::verify::Report>,
+    pub running: bool,
+}
+
 pub fn view<'a>(
     cert: &'a CertObject,
     index: usize,
     size: TextSize,
     now: u64,
     status: Option<&'a str>,
+    check: Check<'a>,
 ) -> Element<'a, Message> {
     let mut col = column![
         button(text(i18n::text("btn-back")).size(size.body()))
@@ -73,11 +82,22 @@ pub fn view<'a>(
         .push(field("label-valid-from", date(s.not_before)))
         .push(field("label-valid-until", until))
         .push(field("label-fingerprint", s.sha256.clone()));
+    if let Some(report) = check.report {
+        col = col.push(super::verification::view(report, size));
+    } else if check.running {
+        col = col.push(text(i18n::text("status-verifying")).size(size.body()));
+    }
     col = col.push(
-        row![button(text(i18n::text("btn-export-pem")).size(size.body()))
-            .style(button::primary)
-            .padding(10)
-            .on_press(Message::ExportPem(index))]
+        row![
+            button(text(i18n::text("btn-export-pem")).size(size.body()))
+                .style(button::primary)
+                .padding(10)
+                .on_press(Message::ExportPem(index)),
+            button(text(i18n::text("btn-verify")).size(size.body()))
+                .style(button::secondary)
+                .padding(10)
+                .on_press_maybe((!check.running).then_some(Message::VerifyCert(index))),
+        ]
         .spacing(10),
     );
     if let Some(status) = status {

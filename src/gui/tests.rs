@@ -187,3 +187,41 @@ fn opening_a_file_asks_for_its_password_before_anything_is_read() {
     }));
     assert!(matches!(&app.certs, Some(Certs::Failed(_))));
 }
+
+#[test]
+fn opening_a_certificate_checks_it_once_and_shows_the_verdict() {
+    use ecert::verify::{Cert, Options, Verdict};
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let der = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der").to_vec();
+    let mut app = App::new(Language::English);
+    app.certs = Some(Certs::Loaded(vec![ecert::token::CertObject {
+        location: "9a".into(),
+        label: None,
+        summary: ecert::cert::CertSummary::from_der(&der).ok(),
+        der: der.clone(),
+        key: None,
+    }]));
+    let _ = app.update(Message::OpenCert(0));
+    assert_eq!(app.verifying, Some(0), "the check starts when the page opens");
+    // A second press while it runs starts nothing new.
+    let _ = app.update(Message::VerifyCert(0));
+    assert_eq!(app.verifying, Some(0));
+    // The worker's answer (computed here the same way, without the user's trust store):
+    // an expired copy of the root, checked after its notAfter.
+    let cert = Cert::parse(&der).unwrap();
+    let options = Options { time: u64::try_from(cert.not_after).unwrap() + 86_400, ..Options::default() };
+    let report = ecert::verify::verify(&cert, &[], std::slice::from_ref(&cert), &[], &options);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let _ = app.update(Message::Verified(0, Ok(Box::new(report))));
+    assert_eq!(app.verifying, None);
+    let (n, shown) = app.verification.as_ref().unwrap();
+    assert_eq!(*n, 0);
+    assert_eq!(
+        super::verification::verdict_text(shown),
+        "Not trusted — A certificate in the chain has expired."
+    );
+    i18n::set_language(Language::TraditionalChineseHk);
+    assert!(super::verification::verdict_text(shown).starts_with("不可信"));
+    i18n::set_language(Language::English);
+}
