@@ -596,7 +596,6 @@ fn revoked_intermediate_from_downloaded_crl() {
 /// A CRL that fails its checks (here another CA's, served at the intermediate's distribution
 /// point) must not be cached: once the server serves the right CRL, the answer is found.
 #[test]
-#[ignore = "bug: src/verify/online.rs fetch_crl caches a downloaded CRL before it is checked"]
 fn unverified_crl_is_not_cached() {
     let pki = Pki::new();
     let www = pki.file("www");

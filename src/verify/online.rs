@@ -110,20 +110,21 @@ pub fn fetch_issuers(leaf: &Cert, pool: &[Cert], anchors: &[Cert]) -> Vec<Cert> 
     fetched
 }
 
-fn fetch_crl(url: &str, cache: Option<&Cache>, now: u64) -> Result<Crl, String> {
-    let key = format!("crl:{url}");
-    if let Some(bytes) = cache.and_then(|c| c.get(&key, now)) {
+fn crl_key(url: &str) -> String {
+    format!("crl:{url}")
+}
+
+/// A CRL from the cache (when `use_cache`) or the network; `true` when it was downloaded.
+/// Nothing is cached here: a CRL is cached only once it has decided a status (scope and
+/// signature checked), so a bogus download cannot block checking until its nextUpdate.
+fn fetch_crl(url: &str, cache: Option<&Cache>, use_cache: bool, now: u64) -> Result<(Crl, bool), String> {
+    if let Some(bytes) = cache.filter(|_| use_cache).and_then(|c| c.get(&crl_key(url), now)) {
         if let Ok(crl) = Crl::parse(bytes) {
-            return Ok(crl);
+            return Ok((crl, false));
         }
     }
     let bytes = fetch::http_get(url, TIMEOUT, MAX_CRL_BYTES).map_err(|e| e.to_string())?;
-    let crl = Crl::parse(bytes).map_err(|e| format!("{url}: {e}"))?;
-    if let Some(c) = cache {
-        // A cache that cannot be written only costs a download next time.
-        let _ = c.put(&key, &crl.der, crl.next_update);
-    }
-    Ok(crl)
+    Crl::parse(bytes).map(|crl| (crl, true)).map_err(|e| format!("{url}: {e}"))
 }
 
 impl Engine<'_> {
@@ -158,35 +159,14 @@ impl Engine<'_> {
                 Err(e) => problems.push(format!("{url}: {e}")),
             }
         }
-        let mut fetched = Vec::new();
-        let mut sources = Vec::new();
-        for url in crl_urls(cert) {
-            match fetch_crl(&url, cache.as_ref(), now) {
-                Ok(crl) => {
-                    fetched.push(crl);
-                    sources.push(url);
-                }
-                Err(e) => problems.push(e),
-            }
+        // First with the cache; if cached CRLs cannot decide, once more from the network.
+        let (decided, cached) = self.downloaded_crls(chain, i, cache.as_ref(), true, &mut problems);
+        if let Some(decided) = decided {
+            return decided;
         }
-        if !fetched.is_empty() {
-            let mut all: Vec<Crl> = self.crls.to_vec();
-            all.extend(fetched);
-            let opts = Options { revocation: Revocation::Crls, ..self.options.clone() };
-            let mut engine = Engine::new(self.anchors, self.pool, &all, &opts);
-            engine.crl_depth = self.crl_depth;
-            engine.in_progress.clone_from(&self.in_progress);
-            match engine.revocation_status(chain, i) {
-                Ok(RevocationStatus::Good { this_update, next_update, .. }) => {
-                    return Ok(RevocationStatus::Good {
-                        source: format!("CRL {}", sources.join(", ")),
-                        this_update,
-                        next_update,
-                    })
-                }
-                Ok(other) => return Ok(other),
-                Err(Reason::RevocationUnknown { detail, .. }) => problems.push(detail),
-                Err(other) => return Err(other),
+        if cached {
+            if let (Some(decided), _) = self.downloaded_crls(chain, i, cache.as_ref(), false, &mut problems) {
+                return decided;
             }
         }
         if problems.is_empty() {
@@ -194,5 +174,64 @@ impl Engine<'_> {
         } else {
             Err(Reason::RevocationUnknown { index: i, detail: problems.join("; ") })
         }
+    }
+
+    /// Checks `chain[i]` with the CRLs at its distribution points; `None` when they cannot
+    /// decide, and whether any came from the cache. Downloaded CRLs that decided are cached
+    /// until their nextUpdate.
+    fn downloaded_crls(
+        &self,
+        chain: &[&Cert],
+        i: usize,
+        cache: Option<&Cache>,
+        use_cache: bool,
+        problems: &mut Vec<String>,
+    ) -> (Option<Result<RevocationStatus, Reason>>, bool) {
+        let now = self.options.time;
+        let (mut fetched, mut sources, mut fresh) = (Vec::new(), Vec::new(), Vec::new());
+        for url in crl_urls(chain[i]) {
+            match fetch_crl(&url, cache, use_cache, now) {
+                Ok((crl, downloaded)) => {
+                    if downloaded {
+                        fresh.push((url.clone(), fetched.len()));
+                    }
+                    fetched.push(crl);
+                    sources.push(url);
+                }
+                Err(e) => problems.push(e),
+            }
+        }
+        let cached = fresh.len() < fetched.len();
+        if fetched.is_empty() {
+            return (None, cached);
+        }
+        let base = self.crls.len();
+        let mut all: Vec<Crl> = self.crls.to_vec();
+        all.extend(fetched);
+        let opts = Options { revocation: Revocation::Crls, ..self.options.clone() };
+        let mut engine = Engine::new(self.anchors, self.pool, &all, &opts);
+        engine.crl_depth = self.crl_depth;
+        engine.in_progress.clone_from(&self.in_progress);
+        let decided = match engine.revocation_status(chain, i) {
+            Ok(RevocationStatus::Good { this_update, next_update, .. }) => Ok(RevocationStatus::Good {
+                source: format!("CRL {}", sources.join(", ")),
+                this_update,
+                next_update,
+            }),
+            Ok(other) => Ok(other),
+            Err(Reason::RevocationUnknown { detail, .. }) => {
+                problems.push(detail);
+                return (None, cached);
+            }
+            Err(other) => Err(other),
+        };
+        if let Some(c) = cache {
+            for (url, n) in fresh {
+                let crl = &all[base + n];
+                // A cache that cannot be written only costs a download next time.
+                let _ = c.put(&crl_key(&url), &crl.der, crl.next_update);
+            }
+        }
+        (Some(decided), cached)
     }
 }

@@ -216,7 +216,19 @@ impl Engine<'_> {
             }
             // (a)(3) revocation.
             if opts.revocation != Revocation::Off {
-                let status = self.revocation_status(chain, i)?;
+                let status = self.revocation_status(chain, i).inspect_err(|r| {
+                    report.chain[i].revocation = match r {
+                        Reason::Revoked { revoked_at, reason, .. } => RevocationStatus::Revoked {
+                            source: "CRL/OCSP".into(),
+                            revoked_at: *revoked_at,
+                            reason: *reason,
+                        },
+                        Reason::RevocationUnknown { detail, .. } => {
+                            RevocationStatus::Unknown { detail: detail.clone() }
+                        }
+                        _ => RevocationStatus::NotChecked,
+                    };
+                })?;
                 report.chain[i].revocation = status;
                 pass(report, i, "revocation", "RFC 5280 §6.3");
             }
