@@ -81,13 +81,46 @@ fn record_hash(r: &Record) -> String {
 pub struct AuditLog {
     path: PathBuf,
     salt: String,
+    /// A syslog socket (RFC 5424 over a Unix datagram socket, e.g. `/dev/log`, which
+    /// journald also reads) each record is copied to after it is safely on disk.
+    forward: Option<PathBuf>,
 }
+
+/// The log's usual place: `<data dir>/audit.jsonl` (`ECERT_DATA_DIR` overrides the dir).
+pub fn default_path() -> Option<PathBuf> {
+    let dir = std::env::var_os("ECERT_DATA_DIR").map(PathBuf::from).or_else(|| {
+        directories::ProjectDirs::from("hk", "ecert", "ecert-manager").map(|d| d.data_dir().to_owned())
+    })?;
+    Some(dir.join("audit.jsonl"))
+}
+
+/// The standard syslog socket on Linux.
+pub const SYSLOG_SOCKET: &str = "/dev/log";
 
 impl AuditLog {
     /// Opens (or starts) the log at `path`. `salt` keys the card-identifier hashes; keep it
     /// with the installation, not in the log.
     pub fn open(path: &Path, salt: &str) -> Self {
-        Self { path: path.to_owned(), salt: salt.to_owned() }
+        Self { path: path.to_owned(), salt: salt.to_owned(), forward: None }
+    }
+
+    /// Also copies every new record to the syslog socket at `socket` (an organisation's log
+    /// pipeline can collect it there). The file stays the record of truth: a socket that is
+    /// missing or full never stops an append.
+    #[must_use]
+    pub fn forwarding_to(mut self, socket: &Path) -> Self {
+        self.forward = Some(socket.to_owned());
+        self
+    }
+
+    fn forward(&self, record: &Record, line: &str) {
+        let Some(socket) = &self.forward else { return };
+        // RFC 5424: <PRI>VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG, facility
+        // auth (4), severity notice (5) → PRI 37.
+        let message = format!("<37>1 {} - ecert-manager - audit - {}", record.time, line.trim_end());
+        if let Ok(sock) = std::os::unix::net::UnixDatagram::unbound() {
+            let _ = sock.send_to(message.as_bytes(), socket);
+        }
     }
 
     fn io(&self, e: &std::io::Error) -> AuditError {
@@ -124,6 +157,7 @@ impl AuditLog {
         let mut f = OpenOptions::new().create(true).append(true).open(&self.path).map_err(|e| self.io(&e))?;
         f.write_all(line.as_bytes()).map_err(|e| self.io(&e))?;
         f.sync_all().map_err(|e| self.io(&e))?;
+        self.forward(&record, &line);
         Ok(record)
     }
 
@@ -229,6 +263,25 @@ mod tests {
         truncated_head.remove(0);
         write(&log, &truncated_head);
         assert_eq!(log.verify().unwrap_err(), AuditError::Broken { line: 1 });
+    }
+
+    #[test]
+    fn records_are_forwarded_to_a_syslog_socket() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("log.sock");
+        let listener = std::os::unix::net::UnixDatagram::bind(&socket).unwrap();
+        listener.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        let log = AuditLog::open(&dir.path().join("audit.jsonl"), "salt").forwarding_to(&socket);
+        let record = log.append(&entry("install"), 1_700_000_000).unwrap();
+        let mut buf = [0u8; 4096];
+        let n = listener.recv(&mut buf).unwrap();
+        let got = std::str::from_utf8(&buf[..n]).unwrap();
+        assert!(got.starts_with("<37>1 2023-11-14T22:13:20Z - ecert-manager - audit - {"), "{got}");
+        assert!(got.contains(&record.hash));
+        // A missing socket does not stop the log.
+        let gone =
+            AuditLog::open(&dir.path().join("audit.jsonl"), "salt").forwarding_to(&dir.path().join("none"));
+        assert_eq!(gone.append(&entry("remove"), 1_700_000_001).unwrap().seq, 2);
     }
 
     #[test]

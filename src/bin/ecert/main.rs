@@ -61,6 +61,11 @@ enum Command {
     },
     /// x509-limbo harness: reads a limbo test-case file on stdin, writes results on stdout.
     LimboHarness,
+    /// The counter's audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// List smart-card readers, card presence and ATRs (no APDU is sent).
     Readers {
         #[arg(long)]
@@ -201,6 +206,18 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain: exit 0 intact, 1 with the first edited, removed or moved line.
+    Verify {
+        /// The log file (default: audit.jsonl in the data folder; ECERT_DATA_DIR overrides).
+        file: Option<PathBuf>,
+        /// Print the records as JSON when intact.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum AnchorsCommand {
     /// Trust a CA certificate (PEM or DER): shows its fingerprint and asks to confirm.
     Add {
@@ -272,6 +289,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             })
         }
         Command::LimboHarness => verify::limbo_harness(),
+        Command::Audit { command: AuditCommand::Verify { file, json } } => output::audit_verify(file, json),
         Command::Modules { json } => {
             if let Err(e) = ecert::settings::load() {
                 eprintln!("ecert: {e}");

@@ -185,6 +185,27 @@ pub fn anchor_add(file: &std::path::Path, yes: bool) -> Result<ExitCode, String>
     Ok(ExitCode::SUCCESS)
 }
 
+/// `ecert audit verify`: the salt only keys new card hashes, so none is needed to check.
+pub fn audit_verify(file: Option<std::path::PathBuf>, json: bool) -> Result<ExitCode, String> {
+    let path = file.or_else(ecert::ops::audit::default_path).ok_or("no data folder for this user")?;
+    if !path.exists() {
+        return Err(format!("{}: no audit log there", path.display()));
+    }
+    match ecert::ops::audit::AuditLog::open(&path, "").verify() {
+        Ok(records) => {
+            if json {
+                return print_json(&records);
+            }
+            println!("{}: intact, {} records", path.display(), records.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("{}: TAMPERED — {e}", path.display());
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
 pub fn anchor_remove(prefix: &str) -> Result<ExitCode, String> {
     let anchor = ecert::verify::trust::remove_user(prefix).map_err(|e| e.to_string())?;
     println!("removed {} ({})", anchor.summary.subject, anchor.summary.sha256);
