@@ -5,7 +5,9 @@ pub mod audit;
 pub mod csr;
 pub mod diagnostics;
 pub mod install;
+pub mod journal;
 pub mod soft_key;
+pub mod workflow;
 
 use serde::Serialize;
 

@@ -154,6 +154,12 @@ pub trait Token: Send {
         self.certificates()
     }
 
+    /// The certificate at one location, read directly (PIV: one GET DATA, retired slots
+    /// included).
+    fn certificate_at(&mut self, location: &str) -> Result<Option<Vec<u8>>, TokenError> {
+        Ok(self.certificates()?.into_iter().find(|c| c.location == location).map(|c| c.der))
+    }
+
     /// Stores a private key (PKCS#8 DER) at `location`.
     fn import_key(&mut self, _location: &str, _pkcs8_der: &[u8], _auth: &Auth) -> Result<(), TokenError> {
         Err(TokenError::Unsupported { operation: "importing private keys" })

@@ -197,6 +197,11 @@ impl Token for PivToken {
         })
     }
 
+    fn certificate_at(&mut self, location: &str) -> Result<Option<Vec<u8>>, TokenError> {
+        let slot = slot(location)?;
+        with_piv(self.transport.as_mut(), |piv, _| Ok(piv.read_certificate(slot)?))
+    }
+
     fn delete_certificate(&mut self, location: &str, auth: &Auth) -> Result<(), TokenError> {
         let slot = slot(location)?;
         with_piv(self.transport.as_mut(), |piv, _| {
