@@ -66,6 +66,17 @@ fn key_matches(token: &mut PivToken, location: &str, cert: &[u8]) -> bool {
         .is_ok_and(|sig| ecert::verify::signature::verify_message(&spki, challenge, &sig).is_ok())
 }
 
+fn request<'a>(outbox: &'a Path, location: &'a str, replaces: Option<&'a str>) -> EnrollRequest<'a> {
+    EnrollRequest {
+        card_id: CARD,
+        location,
+        replaces,
+        subject: replaces.is_none().then_some("CN=Chan Tai Man,O=Hongkong Post e-Cert (Personal),C=HK"),
+        algorithm: KeyAlgorithm::EccP256,
+        outbox,
+    }
+}
+
 struct Rig {
     card: Arc<Mutex<VirtualPiv>>,
     dir: tempfile::TempDir,
@@ -84,22 +95,6 @@ impl Rig {
 
     fn outbox(&self) -> PathBuf {
         self.dir.path().to_owned()
-    }
-
-    fn request<'a>(
-        &self,
-        outbox: &'a Path,
-        location: &'a str,
-        replaces: Option<&'a str>,
-    ) -> EnrollRequest<'a> {
-        EnrollRequest {
-            card_id: CARD,
-            location,
-            replaces,
-            subject: replaces.is_none().then_some("CN=Chan Tai Man,O=Hongkong Post e-Cert (Personal),C=HK"),
-            algorithm: KeyAlgorithm::EccP256,
-            outbox,
-        }
     }
 
     /// Finishes phase 2 of an enrollment that awaits its certificate.
@@ -132,7 +127,7 @@ fn renew_and_remove_survive_a_pull_at_every_apdu() {
     // The citizen's current e-Cert in 9A, enrolled by the same workflow without faults.
     let mut token = fresh(&rig.card);
     let mut j =
-        workflow::start_enroll(&rig.store, &mut token, &rig.request(&outbox, OLD, None), &auth()).unwrap();
+        workflow::start_enroll(&rig.store, &mut token, &request(&outbox, OLD, None), &auth()).unwrap();
     assert_eq!(j.status, Status::AwaitingCertificate);
     rig.complete(&mut token, &mut j).unwrap();
     assert_eq!(j.status, Status::Done);
@@ -144,9 +139,8 @@ fn renew_and_remove_survive_a_pull_at_every_apdu() {
         assert_eq!(rig.slots(), (Some(old.clone()), None), "cut {k} starts from the old state");
         fresh(&rig.card);
         let mut cut = PivToken::connect(Box::new(CutAfter::new(onto(&rig.card), k)), "cut");
-        let result =
-            workflow::start_enroll(&rig.store, &mut cut, &rig.request(&outbox, NEW, Some(OLD)), &auth())
-                .and_then(|mut j| rig.complete(&mut cut, &mut j));
+        let result = workflow::start_enroll(&rig.store, &mut cut, &request(&outbox, NEW, Some(OLD)), &auth())
+            .and_then(|mut j| rig.complete(&mut cut, &mut j));
         tried += 1;
         // Straight after the pull.
         let (a, b) = rig.slots();
@@ -242,13 +236,12 @@ fn a_certificate_for_another_key_or_holder_changes_nothing() {
     let outbox = rig.outbox();
     let mut token = fresh(&rig.card);
     let mut j =
-        workflow::start_enroll(&rig.store, &mut token, &rig.request(&outbox, OLD, None), &auth()).unwrap();
+        workflow::start_enroll(&rig.store, &mut token, &request(&outbox, OLD, None), &auth()).unwrap();
     rig.complete(&mut token, &mut j).unwrap();
     let before = rig.slots();
     // Renewal request out; the "issued" certificate is the old one (wrong key).
     let mut j =
-        workflow::start_enroll(&rig.store, &mut token, &rig.request(&outbox, NEW, Some(OLD)), &auth())
-            .unwrap();
+        workflow::start_enroll(&rig.store, &mut token, &request(&outbox, NEW, Some(OLD)), &auth()).unwrap();
     let wrong = before.0.clone().unwrap();
     let err =
         workflow::complete_enroll(&rig.store, &mut token, &mut j, &wrong, &|_| Ok(()), &auth()).unwrap_err();
