@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[allow(clippy::struct_excessive_bools)] // independent user switches, saved as JSON
 pub struct Settings {
     /// BCP 47 tag of the chosen language; `None` follows the OS.
     pub language: Option<String>,
@@ -21,6 +22,8 @@ pub struct Settings {
     /// Also trust the operating system's certificate bundle (off: only bundled and
     /// user-added anchors).
     pub system_anchors: bool,
+    /// Copy counter audit records to syslog/journald (`/dev/log`).
+    pub audit_to_syslog: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

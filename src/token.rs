@@ -108,6 +108,9 @@ pub enum TokenError {
     Cert(#[from] CertError),
     #[error(transparent)]
     Csr(#[from] crate::ops::csr::CsrError),
+    /// A lifecycle workflow stopped (pending job, wrong certificate, journal unwritable…).
+    #[error(transparent)]
+    Workflow(Box<crate::ops::workflow::WorkflowError>),
     /// The operation needs the file's password (PKCS#12 bags are encrypted).
     #[error("a password is needed")]
     PasswordNeeded,

@@ -44,6 +44,128 @@ pub enum WorkflowError {
     NotActive { status: Status },
 }
 
+impl From<WorkflowError> for TokenError {
+    /// A token error stays itself (so "card removed" or "wrong PIN" keep their remedies).
+    fn from(e: WorkflowError) -> Self {
+        match e {
+            WorkflowError::Token(t) => t,
+            other => TokenError::Workflow(Box::new(other)),
+        }
+    }
+}
+
+/// The identifier a card's journal is kept under: its serial (PIV: the CHUID GUID), else
+/// the reference it was reached by.
+pub fn card_id(info: &crate::token::TokenInfo) -> String {
+    info.serial.clone().unwrap_or_else(|| info.reference.to_string())
+}
+
+/// One workflow action, run on the token's owner thread by the service.
+#[derive(Debug)]
+pub enum Action {
+    StartEnroll {
+        location: String,
+        replaces: Option<String>,
+        subject: Option<String>,
+        alg: KeyAlgorithm,
+        outbox: std::path::PathBuf,
+    },
+    /// Picks the issued certificate `<job id>.pem|.crt|.cer|.der` from `inbox` (further
+    /// certificates in that file are its intermediates), checks its chain to `anchors` at
+    /// `time` (offline) and completes the enrollment.
+    Collect {
+        inbox: std::path::PathBuf,
+        anchors: Vec<Vec<u8>>,
+        time: u64,
+    },
+    StartRemove {
+        location: String,
+        backup: std::path::PathBuf,
+    },
+    Resume,
+    RollBack,
+}
+
+impl Action {
+    /// Runs the action against `token` with the journal folder `store`.
+    pub fn run(self, store: &Store, token: &mut dyn Token, auth: &Auth) -> Result<Journal, WorkflowError> {
+        let card = card_id(token.info());
+        let pending = || -> Result<Journal, WorkflowError> {
+            store.pending(&card)?.ok_or(WorkflowError::NotActive { status: Status::Done })
+        };
+        match self {
+            Action::StartEnroll { location, replaces, subject, alg, outbox } => {
+                let req = EnrollRequest {
+                    card_id: &card,
+                    location: &location,
+                    replaces: replaces.as_deref(),
+                    subject: subject.as_deref(),
+                    algorithm: alg,
+                    outbox: &outbox,
+                };
+                start_enroll(store, token, &req, auth)
+            }
+            Action::Collect { inbox, anchors, time } => {
+                let mut j = pending()?;
+                let (cert, intermediates) = pick_up(&inbox, &j.id)?;
+                let check = |der: &[u8]| chain_check(der, &intermediates, &anchors, time);
+                complete_enroll(store, token, &mut j, &cert, &check, auth)?;
+                Ok(j)
+            }
+            Action::StartRemove { location, backup } => {
+                start_remove(store, token, &card, &location, &backup, auth)
+            }
+            Action::Resume => {
+                let mut j = pending()?;
+                resume(store, token, &mut j, auth)?;
+                Ok(j)
+            }
+            Action::RollBack => {
+                let mut j = pending()?;
+                roll_back(store, token, &mut j, auth)?;
+                Ok(j)
+            }
+        }
+    }
+}
+
+/// The issued certificate for job `id` in `inbox`, and the other certificates of its file.
+fn pick_up(inbox: &Path, id: &str) -> Result<(Vec<u8>, Vec<Vec<u8>>), WorkflowError> {
+    let path = ["pem", "crt", "cer", "der"]
+        .iter()
+        .map(|ext| inbox.join(format!("{id}.{ext}")))
+        .find(|p| p.is_file())
+        .ok_or_else(|| WorkflowError::File {
+            path: inbox.join(format!("{id}.pem")).display().to_string(),
+            detail: "the issued certificate is not in the inbox yet".into(),
+        })?;
+    let bytes = std::fs::read(&path).map_err(file_err(&path))?;
+    let mut certs = crate::verify::model::read_certs(&bytes)
+        .map_err(|e| WorkflowError::File { path: path.display().to_string(), detail: e.to_string() })?;
+    if certs.is_empty() {
+        return Err(WorkflowError::File {
+            path: path.display().to_string(),
+            detail: "no certificate".into(),
+        });
+    }
+    let first = certs.remove(0);
+    Ok((first, certs))
+}
+
+/// RFC 5280 path validation of an issued certificate (offline: the CA just issued it).
+fn chain_check(der: &[u8], intermediates: &[Vec<u8>], anchors: &[Vec<u8>], time: u64) -> Result<(), String> {
+    use crate::verify::{Cert, Options, Verdict};
+    let leaf = Cert::parse(der).map_err(|e| e.to_string())?;
+    let pool: Vec<Cert> = intermediates.iter().filter_map(|d| Cert::parse(d).ok()).collect();
+    let roots: Vec<Cert> = anchors.iter().filter_map(|d| Cert::parse(d).ok()).collect();
+    let report = crate::verify::verify(&leaf, &pool, &roots, &[], &Options { time, ..Options::default() });
+    if report.verdict == Verdict::Valid {
+        Ok(())
+    } else {
+        Err(report.reason_text.unwrap_or_else(|| "not valid".into()))
+    }
+}
+
 fn file_err(path: &Path) -> impl Fn(std::io::Error) -> WorkflowError + '_ {
     move |e| WorkflowError::File { path: path.display().to_string(), detail: e.to_string() }
 }

@@ -65,6 +65,12 @@ pub enum Operation {
         location: String,
         auth: Auth,
     },
+    /// A step of a journaled lifecycle workflow (journal in `journal_dir`).
+    Workflow {
+        action: crate::ops::workflow::Action,
+        journal_dir: std::path::PathBuf,
+        auth: Auth,
+    },
 }
 
 /// What an operation produced.
@@ -76,6 +82,8 @@ pub enum Outcome {
     PublicKey(PublicKey),
     Csr(Vec<u8>),
     Signature(Vec<u8>),
+    /// Where a workflow stands after the action.
+    Journal(Box<crate::ops::journal::Journal>),
     Done,
 }
 
@@ -120,6 +128,10 @@ impl Operation {
             }
             Self::DeleteCertificate { location, auth } => {
                 token.delete_certificate(&location, &auth).map(|()| Outcome::Done)
+            }
+            Self::Workflow { action, journal_dir, auth } => {
+                let store = crate::ops::journal::Store::new(&journal_dir);
+                Ok(Outcome::Journal(Box::new(action.run(&store, token, &auth)?)))
             }
         }
     }

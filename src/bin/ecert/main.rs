@@ -2,6 +2,7 @@
 //! call goes through the core's service worker. `--json` output is stable for scripts.
 
 mod card;
+mod counter;
 mod output;
 mod secrets;
 mod verify;
@@ -61,6 +62,14 @@ enum Command {
     },
     /// x509-limbo harness: reads a limbo test-case file on stdin, writes results on stdout.
     LimboHarness,
+    /// The post-office counter: operator sign-in, enroll / collect / remove jobs with a
+    /// journal, audit records and receipts.
+    Counter {
+        #[command(subcommand)]
+        command: counter::CounterCommand,
+        #[command(flatten)]
+        target: card::Target,
+    },
     /// The counter's audit log.
     Audit {
         #[command(subcommand)]
@@ -289,6 +298,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             })
         }
         Command::LimboHarness => verify::limbo_harness(),
+        Command::Counter { command, target } => counter::run(command, &target),
         Command::Audit { command: AuditCommand::Verify { file, json } } => output::audit_verify(file, json),
         Command::Modules { json } => {
             if let Err(e) = ecert::settings::load() {

@@ -1,0 +1,165 @@
+//! The counter end to end on the rig (pcscd + the virtual PIV card): sign in, enroll (key on
+//! card, request to the outbox), the CA issues, collect (verified, stored, receipt), renew
+//! into another slot with the old e-Cert removed last, remove with two confirmations and a
+//! backup — checked from the outside by yubico-piv-tool — and `ecert audit verify` on the
+//! resulting log. Uses retired slots 83 and 84 so the other rig tests' slots stay as they are.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use common::{run, stdout_ok};
+
+struct Counter<'a> {
+    rig: &'a common::Rig,
+    data: &'a Path,
+}
+
+impl Counter<'_> {
+    fn ecert(&self, args: &[&str], stdin: &str) -> Output {
+        let card_args: &[&str] = if args.first() == Some(&"counter") {
+            &["--token", &self.rig.piv_reader, "--pin-stdin"]
+        } else {
+            &[]
+        };
+        let mut child = common::ecert()
+            .args(args)
+            .args(card_args)
+            .env("ECERT_PKCS11_MODULES", "")
+            .env("ECERT_LANG", "en")
+            .env("ECERT_DATA_DIR", self.data)
+            .env("ECERT_CONFIG_DIR", self.data.join("config"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl").current_dir(dir).args(args).output().unwrap();
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// What yubico-piv-tool reads from a slot (PEM), or `None` when the slot is empty.
+fn peer_reads(rig: &common::Rig, slot: &str) -> Option<String> {
+    let out = run("yubico-piv-tool", &["-r", &rig.piv_reader, "-a", "read-certificate", "-s", slot]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.success() && text.contains("BEGIN CERTIFICATE")).then_some(text)
+}
+
+fn job_id(enroll_output: &str) -> String {
+    enroll_output.split_whitespace().nth(1).unwrap().trim_end_matches(':').to_owned()
+}
+
+/// The test CA issues `<job>.pem` into the inbox from `<job>.csr` in the outbox.
+fn issue(dir: &Path, job: &str) {
+    #[rustfmt::skip]
+    openssl(dir, &["x509", "-req", "-inform", "DER", "-in", &format!("outbox/{job}.csr"), "-CA", "ca.pem",
+        "-CAkey", "ca.key", "-days", "365", "-out", &format!("inbox/{job}.pem"),
+        "-extfile", "ext.cnf", "-extensions", "ecert"]);
+}
+
+#[test]
+fn counter_enroll_renew_remove_with_receipts_and_audit() {
+    let rig = common::rig();
+    let _card = common::card_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for sub in ["outbox", "inbox", "data"] {
+        std::fs::create_dir_all(d.join(sub)).unwrap();
+    }
+    std::fs::write(
+        d.join("ext.cnf"),
+        "[ecert]\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = clientAuth, emailProtection\n",
+    )
+    .unwrap();
+    #[rustfmt::skip]
+    openssl(d, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj",
+        "/CN=Counter Test e-Cert CA/O=Rig", "-keyout", "ca.key", "-out", "ca.pem",
+        "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+    let counter = Counter { rig: &rig, data: &d.join("data") };
+    let outbox = d.join("outbox");
+    let inbox = d.join("inbox");
+    let ca = d.join("ca.pem");
+    let (outbox, inbox, ca) = (outbox.to_str().unwrap(), inbox.to_str().unwrap(), ca.to_str().unwrap());
+    let pin = "123456\n";
+
+    // Nothing happens before an operator signs in.
+    let out = counter.ecert(&["counter", "enroll", "--slot", "83", "--outbox", outbox], pin);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sign-in"));
+    stdout_ok(&counter.ecert(&["counter", "sign-in", "op-17"], ""), "sign-in");
+
+    // Enroll into 83.
+    let subject = "CN=Chan Tai Man,O=Hongkong Post e-Cert (Personal),C=HK";
+    #[rustfmt::skip]
+    let out = stdout_ok(&counter.ecert(&["counter", "enroll", "--slot", "83", "--subject", subject,
+        "--outbox", outbox], pin), "enroll");
+    let first = job_id(&out);
+    // Collecting before the CA answered says so and changes nothing.
+    let early = counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin);
+    assert!(!early.status.success());
+    assert!(String::from_utf8_lossy(&early.stderr).contains("not in the inbox yet"));
+    issue(d, &first);
+    let receipt =
+        stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin), "collect");
+    assert!(receipt.contains("stored and verified"), "{receipt}");
+    assert!(receipt.contains("op-17") && receipt.contains("Chan Tai Man"));
+    assert!(!receipt.contains("123456"), "no PIN on a receipt");
+    assert!(d.join("inbox").join(format!("{first}-receipt.txt")).is_file());
+    let in_83 = peer_reads(&rig, "83").expect("yubico-piv-tool reads the new e-Cert in 83");
+    assert!(in_83.contains("BEGIN CERTIFICATE"));
+
+    // Renew into 84; the e-Cert in 83 is removed only at the end.
+    #[rustfmt::skip]
+    let out = stdout_ok(&counter.ecert(&["counter", "enroll", "--slot", "84", "--replaces", "83",
+        "--outbox", outbox], pin), "renew request");
+    let second = job_id(&out);
+    assert!(peer_reads(&rig, "83").is_some(), "the old e-Cert stays while the renewal is pending");
+    issue(d, &second);
+    let receipt =
+        stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin), "collect");
+    assert!(receipt.contains("previous e-Cert in 83 removed"), "{receipt}");
+    assert!(peer_reads(&rig, "84").is_some());
+    assert!(peer_reads(&rig, "83").is_none());
+
+    // Remove needs the slot confirmed twice, and backs up first.
+    let backup = d.join("backup-84.der");
+    let backup_arg = backup.to_str().unwrap();
+    let once = counter.ecert(&["counter", "remove", "--slot", "84", "--backup", backup_arg, "--yes"], pin);
+    assert!(!once.status.success());
+    assert!(String::from_utf8_lossy(&once.stderr).contains("two confirmations"));
+    assert!(peer_reads(&rig, "84").is_some(), "nothing removed on one confirmation");
+    #[rustfmt::skip]
+    stdout_ok(&counter.ecert(&["counter", "remove", "--slot", "84", "--backup", backup_arg, "--yes",
+        "--confirm", "84"], pin), "remove");
+    assert!(peer_reads(&rig, "84").is_none());
+    let issued_second = std::fs::read_to_string(d.join("inbox").join(format!("{second}.pem"))).unwrap();
+    let backed_up = std::fs::read(&backup).unwrap();
+    assert_eq!(
+        pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, &backed_up).unwrap().trim(),
+        issued_second.trim()
+    );
+    stdout_ok(&counter.ecert(&["counter", "sign-out"], ""), "sign-out");
+
+    // The audit log: intact, every step there, no PIN, no card identifier.
+    let log = d.join("data").join("audit.jsonl");
+    let verified = stdout_ok(&counter.ecert(&["audit", "verify", log.to_str().unwrap()], ""), "audit verify");
+    assert!(verified.contains("intact, 8 records"), "{verified}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    for action in ["sign-in", "enroll-request", "enroll-store", "remove", "sign-out"] {
+        assert!(text.contains(&format!("\"action\":\"{action}\"")), "{action} audited");
+    }
+    assert!(!text.contains("123456"));
+    let tokens: serde_json::Value =
+        serde_json::from_slice(&counter.ecert(&["tokens", "--json", "--no-pkcs11"], "").stdout).unwrap();
+    if let Some(serial) = tokens.as_array().and_then(|t| t.first()).and_then(|t| t["serial"].as_str()) {
+        assert!(!text.contains(serial), "the card identifier is stored only hashed");
+    }
+}
