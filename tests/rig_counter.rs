@@ -4,6 +4,8 @@
 //! backup — checked from the outside by yubico-piv-tool — and `ecert audit verify` on the
 //! resulting log. Uses retired slots 83 and 84 so the other rig tests' slots stay as they are.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::Write;
