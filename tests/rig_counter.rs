@@ -67,12 +67,8 @@ fn issue(dir: &Path, job: &str) {
         "-extfile", "ext.cnf", "-extensions", "ecert"]);
 }
 
-#[test]
-fn counter_enroll_renew_remove_with_receipts_and_audit() {
-    let rig = common::rig();
-    let _card = common::card_lock();
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// Outbox, inbox, data folder and a test CA in `d`.
+fn counter_folders(d: &Path) {
     for sub in ["outbox", "inbox", "data"] {
         std::fs::create_dir_all(d.join(sub)).unwrap();
     }
@@ -85,6 +81,15 @@ fn counter_enroll_renew_remove_with_receipts_and_audit() {
     openssl(d, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj",
         "/CN=Counter Test e-Cert CA/O=Rig", "-keyout", "ca.key", "-out", "ca.pem",
         "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+}
+
+#[test]
+fn counter_enroll_renew_remove_with_receipts_and_audit() {
+    let rig = common::rig();
+    let _card = common::card_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    counter_folders(d);
     let counter = Counter { rig: &rig, data: &d.join("data") };
     let outbox = d.join("outbox");
     let inbox = d.join("inbox");
@@ -164,4 +169,136 @@ fn counter_enroll_renew_remove_with_receipts_and_audit() {
     if let Some(serial) = tokens.as_array().and_then(|t| t.first()).and_then(|t| t["serial"].as_str()) {
         assert!(!text.contains(serial), "the card identifier is stored only hashed");
     }
+}
+
+fn rig_cmd(rig: &common::Rig, verb: &str) {
+    let out = std::process::Command::new(&rig.script).arg(verb).output().unwrap();
+    stdout_ok(&out, &format!("rig {verb}"));
+}
+
+/// The virtual card's process is killed while `ecert counter collect` stores a renewed
+/// e-Cert (import into 86, then removal of the old one in 85), at a spread of moments. After
+/// each kill the card holds the old e-Cert or the new one; `resume` or `rollback` on the next
+/// insert ends cleanly.
+#[test]
+fn card_killed_during_collect_loses_nothing() {
+    let rig = common::rig();
+    let _card = common::card_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    counter_folders(d);
+    let counter = Counter { rig: &rig, data: &d.join("data") };
+    let (outbox, inbox, ca) = (d.join("outbox"), d.join("inbox"), d.join("ca.pem"));
+    let (outbox, inbox, ca) = (outbox.to_str().unwrap(), inbox.to_str().unwrap(), ca.to_str().unwrap());
+    let pin = "123456\n";
+    stdout_ok(&counter.ecert(&["counter", "sign-in", "op-kill"], ""), "sign-in");
+    // Slots left over by an earlier, interrupted run of this test are cleared first.
+    for slot in ["85", "86"] {
+        if peer_reads(&rig, slot).is_some() {
+            let backup = d.join(format!("left-{slot}.der"));
+            #[rustfmt::skip]
+            stdout_ok(&counter.ecert(&["delete", "--slot", slot, "--backup", backup.to_str().unwrap(), "--yes",
+                "--token", &rig.piv_reader, "--pin-stdin"], pin), "clear");
+        }
+    }
+    let subject = "CN=Lee Siu Ming,O=Hongkong Post e-Cert (Personal),C=HK";
+    #[rustfmt::skip]
+    let job = job_id(&stdout_ok(&counter.ecert(&["counter", "enroll", "--slot", "85", "--subject", subject,
+        "--outbox", outbox], pin), "enroll"));
+    issue(d, &job);
+    stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin), "collect");
+    let old = peer_reads(&rig, "85").expect("old e-Cert in 85");
+    let old_pem = d.join("old.pem");
+    std::fs::write(&old_pem, &old).unwrap();
+
+    let (mut tried, mut lost, mut interrupted) = (0, 0, 0);
+    for (n, delay_ms) in [0u64, 30, 60, 90, 120, 160, 200, 260, 330, 420].into_iter().enumerate() {
+        #[rustfmt::skip]
+        let job = job_id(&stdout_ok(&counter.ecert(&["counter", "enroll", "--slot", "86", "--replaces", "85",
+            "--outbox", outbox], pin), "renew request"));
+        issue(d, &job);
+        let mut child = common::ecert()
+            .args([
+                "counter",
+                "collect",
+                "--inbox",
+                inbox,
+                "--anchor",
+                ca,
+                "--token",
+                &rig.piv_reader,
+                "--pin-stdin",
+            ])
+            .env("ECERT_PKCS11_MODULES", "")
+            .env("ECERT_DATA_DIR", counter.data)
+            .env("ECERT_CONFIG_DIR", counter.data.join("config"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(pin.as_bytes()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        rig_cmd(&rig, "card-out");
+        let finished = child.wait_with_output().unwrap().status.success();
+        rig_cmd(&rig, "card-in");
+        tried += 1;
+        interrupted += usize::from(!finished);
+        let (a, b) = (peer_reads(&rig, "85"), peer_reads(&rig, "86"));
+        if a.as_deref() != Some(old.as_str()) && b.is_none() {
+            lost += 1;
+        }
+        // Next insert: finish (even) or undo (odd) whatever was interrupted.
+        let verb = if n % 2 == 0 { "resume" } else { "rollback" };
+        let out = counter.ecert(&["counter", verb], pin);
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        if said.contains("waiting for the issued certificate") {
+            stdout_ok(
+                &counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin),
+                "collect",
+            );
+        }
+        assert!(
+            out.status.success()
+                || (finished && String::from_utf8_lossy(&out.stderr).contains("nothing to do")),
+            "{verb} after a cut at {delay_ms} ms: {said} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Back to the old state: the old key never left 85.
+        if peer_reads(&rig, "85").is_none() {
+            stdout_ok(
+                &counter.ecert(
+                    &[
+                        "import-cert",
+                        "--slot",
+                        "85",
+                        old_pem.to_str().unwrap(),
+                        "--token",
+                        &rig.piv_reader,
+                        "--pin-stdin",
+                    ],
+                    pin,
+                ),
+                "restore 85",
+            );
+        }
+        if peer_reads(&rig, "86").is_some() {
+            let backup = d.join(format!("86-{n}.der"));
+            #[rustfmt::skip]
+            stdout_ok(&counter.ecert(&["delete", "--slot", "86", "--backup", backup.to_str().unwrap(), "--yes",
+                "--token", &rig.piv_reader, "--pin-stdin"], pin), "clear 86");
+        }
+    }
+    println!(
+        "card killed during collect at {tried} moments ({interrupted} interrupted it), {lost} states lost"
+    );
+    assert_eq!(lost, 0);
+    assert!(interrupted >= 3, "only {interrupted} kills landed during the operation");
+    // Leave the retired slots empty for other tests.
+    let backup = d.join("85.der");
+    #[rustfmt::skip]
+    stdout_ok(&counter.ecert(&["counter", "remove", "--slot", "85", "--backup", backup.to_str().unwrap(), "--yes",
+        "--confirm", "85"], pin), "remove");
+    let log = d.join("data").join("audit.jsonl");
+    stdout_ok(&counter.ecert(&["audit", "verify", log.to_str().unwrap()], ""), "audit verify");
 }

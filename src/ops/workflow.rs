@@ -117,7 +117,10 @@ impl Action {
             }
             Action::Resume => {
                 let mut j = pending()?;
-                resume(store, token, &mut j, auth)?;
+                // A job waiting for its certificate has nothing to resume on the card.
+                if j.status == Status::Running {
+                    resume(store, token, &mut j, auth)?;
+                }
                 Ok(j)
             }
             Action::RollBack => {

@@ -13,6 +13,10 @@ use crate::token::{Auth, PinFacts, Token, TokenError};
 pub enum Operation {
     /// Read PIN tries/flags without spending a try.
     PinStatus,
+    /// The certificate at one location, read directly (PIV retired slots included).
+    CertificateAt {
+        location: String,
+    },
     /// List certificates with a credential (an e-Cert file's password).
     Certificates {
         auth: Auth,
@@ -92,6 +96,11 @@ impl Operation {
         match self {
             Self::PinStatus => token.pin_status().map(Outcome::Pin),
             Self::Certificates { auth } => token.certificates_with(&auth).map(Outcome::Certificates),
+            Self::CertificateAt { location } => token.certificate_at(&location).map(|der| {
+                Outcome::Certificates(
+                    der.map(|d| crate::token::CertObject::new(location, None, d)).into_iter().collect(),
+                )
+            }),
             Self::InstallP12 { file, password, location, auth } => {
                 let contents = crate::p12file::P12File::open(&file)?.decrypt(&password)?;
                 crate::ops::install::install_p12(token, &contents, &location, &auth).map(|()| Outcome::Done)

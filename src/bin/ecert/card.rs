@@ -222,7 +222,7 @@ pub fn import_cert(target: &Target, slot: &str, file: &Path) -> Result<ExitCode,
 
 pub fn delete(target: &Target, slot: &str, backup: Option<&Path>, yes: bool) -> Result<ExitCode, String> {
     let token = resolve(target)?;
-    let certs = certificates(&token, &mut SecretSource::new(target.pin_stdin))?;
+    let certs = certificate_in(&token, slot, &mut SecretSource::new(target.pin_stdin))?;
     let Some(cert) = certs.iter().find(|c| c.location.eq_ignore_ascii_case(slot)) else {
         return Err(format!("there is no certificate in slot {slot}"));
     };
@@ -238,6 +238,22 @@ pub fn delete(target: &Target, slot: &str, backup: Option<&Path>, yes: bool) -> 
     run_op(&token, Operation::DeleteCertificate { location: slot.to_owned(), auth })?;
     eprintln!("Certificate in slot {slot} deleted.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The certificate in one slot: a card's slot is read directly (retired slots included),
+/// other media are listed.
+pub fn certificate_in(
+    token: &TokenRef,
+    slot: &str,
+    secrets: &mut SecretSource,
+) -> Result<Vec<CertObject>, String> {
+    if !matches!(token, TokenRef::Reader { .. }) {
+        return certificates(token, secrets);
+    }
+    match run_op(token, Operation::CertificateAt { location: slot.to_ascii_lowercase() })? {
+        Outcome::Certificates(certs) => Ok(certs),
+        _ => Err("unexpected answer".into()),
+    }
 }
 
 /// Certificates of any medium; an e-Cert file asks for its password.
@@ -283,7 +299,7 @@ pub fn p12_passwd(file: &Path, stdin: bool) -> Result<ExitCode, String> {
 
 pub fn export(target: &Target, slot: &str, der_out: bool, out: Option<&Path>) -> Result<ExitCode, String> {
     let token = resolve(target)?;
-    let certs = certificates(&token, &mut SecretSource::new(target.pin_stdin))?;
+    let certs = certificate_in(&token, slot, &mut SecretSource::new(target.pin_stdin))?;
     let cert = certs
         .iter()
         .find(|c| c.location.eq_ignore_ascii_case(slot))

@@ -309,7 +309,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Show { slot, target } => {
             let token = card::resolve(&target)?;
-            let certs = card::certificates(&token, &mut secrets::SecretSource::new(target.pin_stdin))?;
+            let certs =
+                card::certificate_in(&token, &slot, &mut secrets::SecretSource::new(target.pin_stdin))?;
             output::show(&certs, &slot, target.json)
         }
         Command::Export { slot, pem: _, der, out, target } => {
