@@ -41,6 +41,22 @@ impl Counter<'_> {
         child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         child.wait_with_output().unwrap()
     }
+
+    /// Puts the old e-Cert back in 85 (its key never left) and empties 86.
+    fn restore(&self, d: &Path, old_pem: &Path, n: usize) {
+        let (rig, pin) = (self.rig, "123456\n");
+        if peer_reads(rig, "85").is_none() {
+            #[rustfmt::skip]
+            stdout_ok(&self.ecert(&["import-cert", "--slot", "85", old_pem.to_str().unwrap(), "--token",
+                &rig.piv_reader, "--pin-stdin"], pin), "restore 85");
+        }
+        if peer_reads(rig, "86").is_some() {
+            let backup = d.join(format!("86-{n}.der"));
+            #[rustfmt::skip]
+            stdout_ok(&self.ecert(&["delete", "--slot", "86", "--backup", backup.to_str().unwrap(), "--yes",
+                "--token", &rig.piv_reader, "--pin-stdin"], pin), "clear 86");
+        }
+    }
 }
 
 fn openssl(dir: &Path, args: &[&str]) {
@@ -265,29 +281,7 @@ fn card_killed_during_collect_loses_nothing() {
             String::from_utf8_lossy(&out.stderr)
         );
         // Back to the old state: the old key never left 85.
-        if peer_reads(&rig, "85").is_none() {
-            stdout_ok(
-                &counter.ecert(
-                    &[
-                        "import-cert",
-                        "--slot",
-                        "85",
-                        old_pem.to_str().unwrap(),
-                        "--token",
-                        &rig.piv_reader,
-                        "--pin-stdin",
-                    ],
-                    pin,
-                ),
-                "restore 85",
-            );
-        }
-        if peer_reads(&rig, "86").is_some() {
-            let backup = d.join(format!("86-{n}.der"));
-            #[rustfmt::skip]
-            stdout_ok(&counter.ecert(&["delete", "--slot", "86", "--backup", backup.to_str().unwrap(), "--yes",
-                "--token", &rig.piv_reader, "--pin-stdin"], pin), "clear 86");
-        }
+        counter.restore(d, &old_pem, n);
     }
     println!(
         "card killed during collect at {tried} moments ({interrupted} interrupted it), {lost} states lost"
