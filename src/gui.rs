@@ -130,6 +130,10 @@ pub enum Message {
     FilePassword(Secret),
     /// Decrypt the selected file with the typed password (one attempt).
     UnlockFile,
+    /// Open the in-process demo card.
+    OpenDemo,
+    /// The demo card is ready (or could not be made).
+    DemoReady(Result<(), String>),
     /// Check certificate `n` (chain, trust, revocation).
     VerifyCert(usize),
     /// The check of certificate `n` finished.
@@ -158,7 +162,13 @@ impl App {
         let mut app = Self::new(i18n::language());
         app.text_size = TextSize::from_name(saved.text_size.as_deref().unwrap_or("medium"));
         app.high_contrast = saved.high_contrast;
-        (app, Task::none())
+        // ECERT_DEMO=1 opens the demo card at start (screenshots, the start-up benchmark).
+        let task = if std::env::var_os("ECERT_DEMO").is_some() {
+            Task::done(Message::OpenDemo)
+        } else {
+            Task::none()
+        };
+        (app, task)
     }
 
     /// Saves language, text size and contrast, off the UI thread.
@@ -279,6 +289,22 @@ impl App {
                 return self.verify_cert(i);
             }
             Message::VerifyCert(i) => return self.verify_cert(i),
+            // Making the card generates keys: off the UI thread.
+            Message::OpenDemo => {
+                return Task::perform(
+                    async { ecert::demo::open().map(|_| ()).map_err(|e| e.to_string()) },
+                    Message::DemoReady,
+                )
+            }
+            Message::DemoReady(result) => match result {
+                Ok(()) => {
+                    if let Some(tx) = &self.requests {
+                        let _ = tx.send(Request::Refresh);
+                    }
+                    self.select(TokenRef::Demo);
+                }
+                Err(e) => self.status = Some(e),
+            },
             Message::Verified(i, result) => {
                 self.verifying = None;
                 match result {
@@ -490,25 +516,33 @@ impl App {
         }
         let contrast =
             button(text("◐").size(size.body())).on_press(Message::ToggleContrast).style(button::secondary);
+        // The controls wrap onto a second line rather than run off a narrow window at the
+        // largest text size.
+        let controls = row![
+            langs,
+            sizes,
+            contrast,
+            button(text(i18n::text("btn-settings")).size(size.small()))
+                .style(button::secondary)
+                .on_press(Message::OpenSettings),
+            button(text(i18n::text("btn-diagnostics")).size(size.small()))
+                .style(button::secondary)
+                .on_press(Message::OpenDiagnostics),
+        ]
+        .spacing(12)
+        .align_y(iced::Alignment::Center)
+        .wrap()
+        .vertical_spacing(6);
         container(
             row![
                 text(i18n::text("app-title")).size(size.title()),
-                Space::new().width(Length::Fill),
-                langs,
-                Space::new().width(Length::Fixed(16.0)),
-                sizes,
-                contrast,
-                button(text(i18n::text("btn-settings")).size(size.small()))
-                    .style(button::secondary)
-                    .on_press(Message::OpenSettings),
-                button(text(i18n::text("btn-diagnostics")).size(size.small()))
-                    .style(button::secondary)
-                    .on_press(Message::OpenDiagnostics),
+                Space::new().width(Length::Fixed(24.0)),
+                controls
             ]
-            .spacing(8)
             .align_y(iced::Alignment::Center),
         )
         .padding(12)
+        .width(Length::Fill)
         .style(container::rounded_box)
         .into()
     }

@@ -4,6 +4,8 @@
 
 pub mod apdu;
 pub mod cert;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod i18n;
 pub mod ops;
 pub mod p12file;

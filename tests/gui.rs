@@ -55,13 +55,22 @@ fn window_maps_and_is_screenshotted() {
     let runtime = tempfile::tempdir().unwrap();
     let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screens");
     std::fs::create_dir_all(&shots).unwrap();
-    for (lang, title) in [("en", "e-Cert Manager"), ("zh-HK", "電子證書管理員")] {
+    for (lang, title, size) in [
+        ("en", "e-Cert Manager", "medium"),
+        ("zh-HK", "電子證書管理員", "medium"),
+        ("zh-CN", "电子证书管理器", "medium"),
+        ("en", "e-Cert Manager", "largest"),
+    ] {
+        // The demo card open, at the saved text size.
+        std::fs::write(runtime.path().join("settings.json"), format!("{{\"text_size\": \"{size}\"}}"))
+            .unwrap();
         let app = Command::new(env!("CARGO_BIN_EXE_ecert-manager"))
             .env("DISPLAY", &display)
             .env("ICED_BACKEND", "tiny-skia")
             .env("ECERT_LANG", lang)
             .env("XDG_RUNTIME_DIR", runtime.path())
             .env("ECERT_CONFIG_DIR", runtime.path())
+            .env("ECERT_DEMO", "1")
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -85,9 +94,18 @@ fn window_maps_and_is_screenshotted() {
             .output()
             .unwrap();
         assert_eq!(String::from_utf8_lossy(&name.stdout).trim(), title);
+        // The largest text size must also hold in an 800×600 window.
+        if size == "largest" {
+            let resized = Command::new("xdotool")
+                .args(["windowsize", &window, "800", "600"])
+                .env("DISPLAY", &display)
+                .output()
+                .unwrap();
+            assert!(resized.status.success());
+        }
         // Let the first snapshot from the service arrive and be drawn.
         std::thread::sleep(Duration::from_millis(1500));
-        let png = shots.join(format!("window-{lang}.png"));
+        let png = shots.join(format!("window-{lang}-{size}.png"));
         let out = Command::new("import")
             .args(["-window", "root", png.to_str().unwrap()])
             .env("DISPLAY", &display)

@@ -132,3 +132,7 @@ reason-revoked = The certification authority has revoked this certificate.
 reason-revocation-unknown = Whether it has been revoked could not be checked: { $detail }
 reason-bad-signature = A signature in the chain does not verify: a certificate may have been altered.
 reason-other = { $detail }
+btn-open-demo = Open the demo card
+empty-demo-hint = No card at hand? The demo card holds sample e-Certs from a demo authority, so you can try every screen.
+label-demo-card = Demo card (sample e-Certs, not real)
+label-demo-pin = PIN { $pin }

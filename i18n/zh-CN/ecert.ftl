@@ -132,3 +132,7 @@ reason-revoked = 认证机构已吊销这张证书。
 reason-revocation-unknown = 无法检查是否已被吊销：{ $detail }
 reason-bad-signature = 证书链中的签名无法验证：证书可能已被改动。
 reason-other = { $detail }
+btn-open-demo = 打开演示卡
+empty-demo-hint = 手边没有卡？演示卡载有由演示机构签发的样本电子证书，让你试用每个画面。
+label-demo-card = 演示卡（样本电子证书，并非真实）
+label-demo-pin = 密码 { $pin }

@@ -132,3 +132,7 @@ reason-revoked = 核證機關已撤銷這張證書。
 reason-revocation-unknown = 無法檢查是否已被撤銷：{ $detail }
 reason-bad-signature = 證書鏈中的簽署無法驗證：證書可能已被改動。
 reason-other = { $detail }
+btn-open-demo = 開啟示範卡
+empty-demo-hint = 手邊沒有卡？示範卡載有由示範機構簽發的樣本電子證書，讓你試用每個畫面。
+label-demo-card = 示範卡（樣本電子證書，並非真實）
+label-demo-pin = 密碼 { $pin }

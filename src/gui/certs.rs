@@ -86,7 +86,16 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let size = app.text_size;
     if let Some(e) = empty_state(app) {
         let (title, body) = empty_text(e);
-        return column![text(title).size(size.title()), text(body).size(size.body())].spacing(12).into();
+        let mut col = column![text(title).size(size.title()), text(body).size(size.body())].spacing(12);
+        if e != Empty::Starting && !ecert::demo::is_open() {
+            col = col.push(text(i18n::text("empty-demo-hint")).size(size.body())).push(
+                button(text(i18n::text("btn-open-demo")).size(size.body()))
+                    .style(button::primary)
+                    .padding(10)
+                    .on_press(Message::OpenDemo),
+            );
+        }
+        return col.into();
     }
     let mut col: Column<'_, Message> =
         column![text(i18n::text("title-certificates")).size(size.title())].spacing(12);

@@ -44,6 +44,10 @@ pub fn token_lines(t: &TokenInfo) -> (String, String) {
         ecert::token::TokenRef::Reader { reader } => reader.clone(),
         _ => t.manufacturer.clone().unwrap_or_default(),
     };
+    if t.reference == ecert::token::TokenRef::Demo {
+        let pin = i18n::text_args("label-demo-pin", &[("pin", ecert::demo::DEMO_PIN.to_owned())]);
+        return (i18n::text("label-demo-card"), pin);
+    }
     let title = if t.kind == TokenKind::PivCard { kind.clone() } else { t.label.clone() };
     let detail = [Some(if t.kind == TokenKind::PivCard { where_ } else { kind }), pin]
         .into_iter()

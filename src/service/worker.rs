@@ -235,6 +235,10 @@ fn snapshot(st: &mut State) -> Snapshot {
         }
     }
     tokens.extend(module_tokens(&st.modules));
+    #[cfg(feature = "demo")]
+    if crate::demo::is_open() {
+        tokens.extend(crate::demo::info());
+    }
     tokens.extend(st.p11_reports.iter().flat_map(|(_, t, _)| t.iter().cloned()));
     Snapshot {
         pcsc: st.readers.pcsc.clone(),
@@ -266,5 +270,9 @@ fn open(st: &State, token: &TokenRef) -> Result<Box<dyn Token>, TokenError> {
         }
         TokenRef::Pkcs11 { .. } => open_pkcs11(&st.modules, token),
         TokenRef::File { path } => Ok(Box::new(crate::p12file::P12File::open(path)?)),
+        #[cfg(feature = "demo")]
+        TokenRef::Demo => crate::demo::token(),
+        #[cfg(not(feature = "demo"))]
+        TokenRef::Demo => Err(TokenError::NotFound { reference: token.to_string() }),
     }
 }

@@ -106,6 +106,16 @@ impl PivToken {
     }
 }
 
+impl PivToken {
+    /// The same card under another reference and label (the in-process demo card).
+    #[must_use]
+    pub fn with_reference(mut self, reference: TokenRef, label: &str) -> Self {
+        self.info.reference = reference;
+        label.clone_into(&mut self.info.label);
+        self
+    }
+}
+
 impl Token for PivToken {
     fn info(&self) -> &TokenInfo {
         &self.info

@@ -15,6 +15,8 @@ pub enum TokenRef {
     Pkcs11 { module: PathBuf, serial: String, label: String },
     /// An e-Cert file.
     File { path: PathBuf },
+    /// The in-process demo card (sample e-Certs from a demo CA).
+    Demo,
 }
 
 impl fmt::Display for TokenRef {
@@ -25,6 +27,7 @@ impl fmt::Display for TokenRef {
                 write!(f, "pkcs11:{}?serial={serial}&label={label}", module.display())
             }
             Self::File { path } => write!(f, "file:{}", path.display()),
+            Self::Demo => f.write_str("demo:"),
         }
     }
 }
@@ -40,6 +43,7 @@ impl TokenRef {
             Self::Reader { reader } => reader == text || text.strip_prefix("pcsc:") == Some(reader),
             Self::Pkcs11 { serial, label, .. } => serial == text || label == text,
             Self::File { path } => path.as_os_str() == text,
+            Self::Demo => text == "demo",
         }
     }
 }
