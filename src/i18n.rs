@@ -108,6 +108,16 @@ pub fn text_args(id: &str, args: &[(&str, String)]) -> String {
     LOADER.get_args(id, map)
 }
 
+/// A calendar date (UTC) the way the current language writes it: `30/11/2026` in English
+/// (Hong Kong usage, day first), `2026年11月30日` in Chinese. Digits are passed as text so
+/// Fluent never groups them ("2,026").
+pub fn date(unix: u64) -> String {
+    let ymd = crate::ops::audit::rfc3339(unix);
+    let (year, month, day) =
+        (&ymd[0..4], ymd[5..7].trim_start_matches('0'), ymd[8..10].trim_start_matches('0'));
+    text_args("date", &[("year", year.to_owned()), ("month", month.to_owned()), ("day", day.to_owned())])
+}
+
 /// Every message id of one language's file, for the parity test.
 pub fn message_ids(lang: Language) -> Vec<String> {
     let path = format!("{}/ecert.ftl", lang.tag());

@@ -35,8 +35,15 @@ fn all_languages_have_the_same_message_ids() {
     }
 }
 
+/// The language is process-wide: tests that switch it take turns.
+fn lang_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn every_error_has_text_and_remedy_in_every_language() {
+    let _lang = lang_lock();
     let en_ids = i18n::message_ids(Language::English);
     for lang in Language::ALL {
         i18n::set_language(lang);
@@ -67,4 +74,18 @@ fn locale_tags_pick_the_right_script() {
     assert_eq!(Language::from_tag("zh-Hans-SG"), Language::SimplifiedChinese);
     assert_eq!(Language::from_tag("en-GB"), Language::English);
     assert_eq!(Language::from_tag("pt-PT"), Language::English);
+}
+
+#[test]
+fn dates_follow_the_language() {
+    use ecert::i18n::{date, set_language};
+    let _lang = lang_lock();
+    // 2026-11-30T00:00:00Z
+    set_language(Language::English);
+    assert_eq!(date(1_795_996_800), "30/11/2026");
+    set_language(Language::TraditionalChineseHk);
+    assert_eq!(date(1_795_996_800), "2026年11月30日");
+    set_language(Language::SimplifiedChinese);
+    assert_eq!(date(1_795_996_800), "2026年11月30日");
+    set_language(Language::English);
 }

@@ -136,3 +136,4 @@ btn-open-demo = Open the demo card
 empty-demo-hint = No card at hand? The demo card holds sample e-Certs from a demo authority, so you can try every screen.
 label-demo-card = Demo card (sample e-Certs, not real)
 label-demo-pin = PIN { $pin }
+date = { $day }/{ $month }/{ $year }

@@ -136,3 +136,4 @@ btn-open-demo = 打开演示卡
 empty-demo-hint = 手边没有卡？演示卡载有由演示机构签发的样本电子证书，让你试用每个画面。
 label-demo-card = 演示卡（样本电子证书，并非真实）
 label-demo-pin = 密码 { $pin }
+date = { $year }年{ $month }月{ $day }日

@@ -136,3 +136,4 @@ btn-open-demo = 開啟示範卡
 empty-demo-hint = 手邊沒有卡？示範卡載有由示範機構簽發的樣本電子證書，讓你試用每個畫面。
 label-demo-card = 示範卡（樣本電子證書，並非真實）
 label-demo-pin = 密碼 { $pin }
+date = { $year }年{ $month }月{ $day }日

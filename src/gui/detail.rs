@@ -26,7 +26,7 @@ pub fn banner(s: &CertSummary, now: u64) -> Option<String> {
 }
 
 fn date(unix: u64) -> String {
-    ecert::ops::audit::rfc3339(unix).chars().take(10).collect()
+    i18n::date(unix)
 }
 
 /// The validity check shown on the page: its report, or that it is running.
