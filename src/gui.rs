@@ -3,6 +3,7 @@
 //! touched here: the service worker ([`ecert::service`]) does that and reports through a
 //! subscription ([`bridge`]).
 
+mod anchors;
 mod bridge;
 mod certs;
 mod detail;
@@ -74,6 +75,8 @@ pub struct App {
     pub verification: Option<(usize, Box<ecert::verify::Report>)>,
     /// A verification is running for this certificate (no second start).
     pub verifying: Option<usize>,
+    /// Trust anchors as Settings shows them.
+    pub anchors: anchors::Anchors,
     requests: Option<Sender<Request>>,
 }
 
@@ -130,6 +133,8 @@ pub enum Message {
     FilePassword(Secret),
     /// Decrypt the selected file with the typed password (one attempt).
     UnlockFile,
+    /// A message of the trust-anchor list in Settings.
+    Anchors(anchors::Msg),
     /// Open the in-process demo card.
     OpenDemo,
     /// The demo card is ready (or could not be made).
@@ -202,6 +207,7 @@ impl App {
             status: None,
             verification: None,
             verifying: None,
+            anchors: anchors::Anchors::default(),
             requests: None,
         }
     }
@@ -246,7 +252,9 @@ impl App {
             Message::OpenSettings => {
                 self.status = None;
                 self.screen = Screen::Settings;
+                return self.anchors.update(anchors::Msg::Load).map(Message::Anchors);
             }
+            Message::Anchors(msg) => return self.anchors.update(msg).map(Message::Anchors),
             Message::OpenDiagnostics => {
                 self.status = None;
                 self.screen = Screen::Diagnostics;
@@ -296,15 +304,7 @@ impl App {
                     Message::DemoReady,
                 )
             }
-            Message::DemoReady(result) => match result {
-                Ok(()) => {
-                    if let Some(tx) = &self.requests {
-                        let _ = tx.send(Request::Refresh);
-                    }
-                    self.select(TokenRef::Demo);
-                }
-                Err(e) => self.status = Some(e),
-            },
+            Message::DemoReady(result) => self.on_demo_ready(result),
             Message::Verified(i, result) => {
                 self.verifying = None;
                 match result {
@@ -344,6 +344,18 @@ impl App {
                     let _ = tx.send(Request::Run { token, operation });
                 }
             }
+        }
+    }
+
+    fn on_demo_ready(&mut self, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                if let Some(tx) = &self.requests {
+                    let _ = tx.send(Request::Refresh);
+                }
+                self.select(TokenRef::Demo);
+            }
+            Err(e) => self.status = Some(e),
         }
     }
 
@@ -462,6 +474,7 @@ impl App {
                 self.text_size,
                 self.high_contrast,
                 self.snapshot.as_ref().map_or(&[], |s| s.modules.as_slice()),
+                &self.anchors,
                 self.status.as_deref(),
             ),
             Screen::FilePassword => self.file_password_view(),

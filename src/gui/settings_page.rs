@@ -1,9 +1,9 @@
 //! The settings page: language, text size, contrast (saved in the settings file), the
-//! bundled trust anchors with provenance and fingerprint, and the PKCS#11 modules found.
+//! trust anchors (see `anchors`), and the PKCS#11 modules found.
 
 use ecert::i18n::{self, Language};
 use ecert::pkcs11::ModuleStatus;
-use iced::widget::{button, column, container, row, scrollable, text, Column};
+use iced::widget::{button, column, row, scrollable, text, Column};
 use iced::{Element, Length};
 
 use super::{Message, TextSize};
@@ -13,6 +13,7 @@ pub fn view<'a>(
     size: TextSize,
     high_contrast: bool,
     modules: &'a [ModuleStatus],
+    anchors: &'a super::anchors::Anchors,
     status: Option<&'a str>,
 ) -> Element<'a, Message> {
     let mut col: Column<'a, Message> = column![
@@ -49,22 +50,9 @@ pub fn view<'a>(
         .spacing(12)
         .align_y(iced::Alignment::Center),
     );
-    col = col.push(text(i18n::text("title-trust-anchors")).size(size.heading()));
-    for a in ecert::verify::trust::bundled().unwrap_or_default() {
-        let name = a.summary.subject_cn.clone().unwrap_or_else(|| a.summary.subject.clone());
-        col = col.push(
-            container(
-                column![
-                    text(format!("{name} ({})", i18n::text("label-bundled"))).size(size.body()),
-                    text(a.summary.sha256.clone()).size(size.small() * 0.8),
-                ]
-                .spacing(2),
-            )
-            .padding(8)
-            .width(Length::Fill)
-            .style(container::bordered_box),
-        );
-    }
+    col = col
+        .push(text(i18n::text("title-trust-anchors")).size(size.heading()))
+        .push(anchors.view(size).map(Message::Anchors));
     col = col.push(text(i18n::text("title-modules")).size(size.heading()));
     for m in modules {
         let state = m.error.as_ref().map_or_else(
