@@ -225,3 +225,23 @@ fn opening_a_certificate_checks_it_once_and_shows_the_verdict() {
     assert!(super::verification::verdict_text(shown).starts_with("不可信"));
     i18n::set_language(Language::English);
 }
+
+#[test]
+fn a_ca_is_trusted_only_after_its_fingerprint_was_shown() {
+    use super::anchors::{Anchors, Msg};
+    let der = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der").to_vec();
+    let summary = ecert::cert::CertSummary::from_der(&der).unwrap();
+    let mut a = Anchors::default();
+    let _ = a.update(Msg::Path("/media/usb/ca.pem".into()));
+    // Nothing to confirm before the file was read.
+    let _ = a.update(Msg::Trust);
+    assert!(a.preview.is_none());
+    let _ = a.update(Msg::Checked(Ok((der, summary.clone()))));
+    assert_eq!(a.preview.as_ref().map(|(_, s)| s.sha256.clone()), Some(summary.sha256));
+    let _ = a.update(Msg::Cancel);
+    assert!(a.preview.is_none(), "cancel forgets the certificate");
+    let _ = a.update(Msg::Checked(Err("ca.pem: not a certificate".into())));
+    assert_eq!(a.status.as_deref(), Some("ca.pem: not a certificate"));
+    let _ = a.update(Msg::Done(Ok("added".into())));
+    assert!(a.path.is_empty());
+}
