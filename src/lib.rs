@@ -6,6 +6,7 @@ pub mod apdu;
 pub mod cert;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod directory;
 pub mod i18n;
 pub mod ops;
 pub mod p12file;

@@ -24,6 +24,14 @@ pub struct Settings {
     pub system_anchors: bool,
     /// Copy counter audit records to syslog/journald (`/dev/log`).
     pub audit_to_syslog: bool,
+    /// Certificate directories (CA repositories, LDAP or plain HTTP) the user added; none
+    /// is preset. Used only when the user searches one (`ecert directory search`).
+    pub directories: Vec<crate::directory::Directory>,
+    /// Offline mode: no network use at all, whatever else is on. A separate switch from
+    /// `revocation_checking` (which is off by default and governs only automatic CRL/OCSP
+    /// fetches during verification); directory searches are user-initiated and refused
+    /// only while this is on.
+    pub offline: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -21,6 +21,12 @@ pub struct Rig {
     pub softhsm_conf: PathBuf,
     pub opensc_module: PathBuf,
     pub pcscd_log: PathBuf,
+    /// slapd with the PKITS directory: `ldap://127.0.0.1:PORT`, its base DN, and the rig's
+    /// admin DN and password (for tests that add entries).
+    pub ldap_url: String,
+    pub ldap_base: String,
+    pub ldap_admin: String,
+    pub ldap_password: String,
 }
 
 fn var(name: &str) -> String {
@@ -44,6 +50,10 @@ pub fn rig() -> Rig {
         softhsm_conf: var("SOFTHSM2_CONF").into(),
         opensc_module: var("ECERT_OPENSC_MODULE").into(),
         pcscd_log: var("ECERT_PCSCD_LOG").into(),
+        ldap_url: var("ECERT_LDAP_URL"),
+        ldap_base: var("ECERT_LDAP_BASE"),
+        ldap_admin: var("ECERT_LDAP_ADMIN"),
+        ldap_password: var("ECERT_LDAP_PASSWORD"),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod card;
 mod counter;
+mod directory;
 mod output;
 mod secrets;
 mod verify;
@@ -69,6 +70,11 @@ enum Command {
         command: counter::CounterCommand,
         #[command(flatten)]
         target: card::Target,
+    },
+    /// Certificate directories (CA repositories over LDAP or HTTP): search, add, remove, list.
+    Directory {
+        #[command(subcommand)]
+        command: directory::DirectoryCommand,
     },
     /// The counter's audit log.
     Audit {
@@ -299,6 +305,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::LimboHarness => verify::limbo_harness(),
         Command::Counter { command, target } => counter::run(command, &target),
+        Command::Directory { command } => directory::run(command),
         Command::Audit { command: AuditCommand::Verify { file, json } } => output::audit_verify(file, json),
         Command::Modules { json } => {
             if let Err(e) = ecert::settings::load() {
