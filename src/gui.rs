@@ -8,10 +8,12 @@ mod bridge;
 mod certs;
 mod detail;
 mod diagnostics_page;
+mod find;
 mod pin_dialog;
 mod settings_page;
 mod sidebar;
 mod style;
+mod top_bar;
 mod verification;
 
 use std::sync::mpsc::Sender;
@@ -19,7 +21,7 @@ use std::sync::mpsc::Sender;
 use ecert::i18n::{self, Language};
 use ecert::service::{Event, Request, Snapshot};
 use ecert::token::{CertObject, TokenError, TokenRef};
-use iced::widget::{button, column, container, row, text, Space};
+use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length, Subscription, Task, Theme};
 
 pub use style::TextSize;
@@ -77,6 +79,8 @@ pub struct App {
     pub verifying: Option<usize>,
     /// Trust anchors as Settings shows them.
     pub anchors: anchors::Anchors,
+    /// The "Find a certificate" page.
+    pub find: find::Find,
     requests: Option<Sender<Request>>,
 }
 
@@ -87,6 +91,8 @@ pub enum Screen {
     Pin(pin_dialog::PinDialog),
     Settings,
     Diagnostics,
+    /// Search a certificate directory.
+    Find,
     /// The selected e-Cert file needs its password before anything is shown.
     FilePassword,
 }
@@ -133,6 +139,10 @@ pub enum Message {
     FilePassword(Secret),
     /// Decrypt the selected file with the typed password (one attempt).
     UnlockFile,
+    /// Open the "Find a certificate" page.
+    OpenFind,
+    /// A message of that page.
+    Find(find::Msg),
     /// A message of the trust-anchor list in Settings.
     Anchors(anchors::Msg),
     /// Open the in-process demo card.
@@ -208,6 +218,7 @@ impl App {
             verification: None,
             verifying: None,
             anchors: anchors::Anchors::default(),
+            find: find::Find::default(),
             requests: None,
         }
     }
@@ -255,6 +266,11 @@ impl App {
                 return self.anchors.update(anchors::Msg::Load).map(Message::Anchors);
             }
             Message::Anchors(msg) => return self.anchors.update(msg).map(Message::Anchors),
+            Message::OpenFind => {
+                self.screen = Screen::Find;
+                return self.find.update(find::Msg::Load).map(Message::Find);
+            }
+            Message::Find(msg) => return self.find.update(msg).map(Message::Find),
             Message::OpenDiagnostics => {
                 self.status = None;
                 self.screen = Screen::Diagnostics;
@@ -449,7 +465,7 @@ impl App {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let top = self.top_bar();
+        let top = top_bar::view(self);
         let body = row![
             container(sidebar::view(self)).width(Length::Fixed(360.0)).height(Length::Fill).padding(12),
             container(self.main_pane()).width(Length::Fill).height(Length::Fill).padding(20),
@@ -478,6 +494,7 @@ impl App {
                 self.status.as_deref(),
             ),
             Screen::FilePassword => self.file_password_view(),
+            Screen::Find => self.find.view(self.text_size).map(Message::Find),
             Screen::Diagnostics => {
                 diagnostics_page::view(self.snapshot.as_ref(), self.text_size, self.status.as_deref())
             }
@@ -507,56 +524,6 @@ impl App {
         ]
         .spacing(12)
         .max_width(560)
-        .into()
-    }
-
-    fn top_bar(&self) -> Element<'_, Message> {
-        let size = self.text_size;
-        let mut langs = row![].spacing(6);
-        for lang in Language::ALL {
-            let b = button(text(lang.native_name()).size(size.small()));
-            let b = if lang == self.language { b.style(button::primary) } else { b.style(button::secondary) };
-            langs = langs.push(b.on_press(Message::SetLanguage(lang)));
-        }
-        let mut sizes = row![].spacing(4);
-        for s in TextSize::ALL {
-            let b = button(text("A").size(s.body())).style(if s == size {
-                button::primary
-            } else {
-                button::secondary
-            });
-            sizes = sizes.push(b.on_press(Message::SetTextSize(s)));
-        }
-        let contrast =
-            button(text("◐").size(size.body())).on_press(Message::ToggleContrast).style(button::secondary);
-        // The controls wrap onto a second line rather than run off a narrow window at the
-        // largest text size.
-        let controls = row![
-            langs,
-            sizes,
-            contrast,
-            button(text(i18n::text("btn-settings")).size(size.small()))
-                .style(button::secondary)
-                .on_press(Message::OpenSettings),
-            button(text(i18n::text("btn-diagnostics")).size(size.small()))
-                .style(button::secondary)
-                .on_press(Message::OpenDiagnostics),
-        ]
-        .spacing(12)
-        .align_y(iced::Alignment::Center)
-        .wrap()
-        .vertical_spacing(6);
-        container(
-            row![
-                text(i18n::text("app-title")).size(size.title()),
-                Space::new().width(Length::Fixed(24.0)),
-                controls
-            ]
-            .align_y(iced::Alignment::Center),
-        )
-        .padding(12)
-        .width(Length::Fill)
-        .style(container::rounded_box)
         .into()
     }
 }

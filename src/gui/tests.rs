@@ -245,3 +245,46 @@ fn a_ca_is_trusted_only_after_its_fingerprint_was_shown() {
     let _ = a.update(Msg::Done(Ok("added".into())));
     assert!(a.path.is_empty());
 }
+
+#[test]
+fn find_page_never_searches_offline_or_without_a_query() {
+    use super::find::{By, Find, Msg};
+    let mut f = Find::default();
+    let _ = f.update(Msg::Loaded(Vec::new(), false));
+    let _ = f.update(Msg::Search(By::Name));
+    assert!(!f.busy, "no directory: nothing to search");
+    let dir =
+        ecert::directory::Directory { name: "pkits".into(), url: "ldap://127.0.0.1:9/".into(), base: None };
+    let _ = f.update(Msg::Loaded(vec![dir], true));
+    let _ = f.update(Msg::Query("Valid".into()));
+    let _ = f.update(Msg::Search(By::Name));
+    assert!(!f.busy, "offline: nothing is searched");
+    let _ = f.update(Msg::Loaded(f.directories.clone(), false));
+    let _ = f.update(Msg::Query("zz-not-hex".into()));
+    let _ = f.update(Msg::Search(By::Serial));
+    assert!(!f.busy && f.error.as_deref().is_some_and(|e| e.contains("hexadecimal")));
+    let _ = f.update(Msg::Query("Valid".into()));
+    let _ = f.update(Msg::Search(By::Name));
+    assert!(f.busy, "a search starts");
+    let _ = f.update(Msg::Search(By::Name));
+    let _ = f.update(Msg::Found(Err("cannot reach the directory".into())));
+    assert!(!f.busy && f.error.as_deref() == Some("cannot reach the directory"));
+}
+
+/// The page's search on the rig's slapd (PKITS directory): a PKITS person is found and
+/// judged against the trust store — without the PKITS root trusted, "not from a trusted
+/// authority".
+#[test]
+fn find_page_searches_the_rig_directory() {
+    let url = std::env::var("ECERT_LDAP_URL").unwrap_or_else(|_| {
+        panic!("ECERT_LDAP_URL is not set: this test needs the rig (`scripts/test`, or `scripts/rig up && . target/rig/env`)")
+    });
+    let base = std::env::var("ECERT_LDAP_BASE").ok();
+    let dir = ecert::directory::Directory { name: "pkits".into(), url, base };
+    let hits = super::find::search(&dir, &ecert::directory::Query::Name("Valid EE Certificate Test1".into()))
+        .unwrap();
+    assert!(!hits.is_empty(), "PKITS's first end entity is in the directory");
+    let hit = &hits[0];
+    assert!(hit.subject.contains("Valid EE Certificate Test1"), "{}", hit.subject);
+    assert_eq!(hit.status, ecert::directory::Status::Untrusted);
+}
