@@ -51,10 +51,6 @@ pub enum Msg {
     Found(Result<Vec<Hit>, String>),
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// The search itself (blocking: network). Each certificate found is verified with what the
 /// same directory holds.
 pub fn search(directory: &Directory, query: &Query) -> Result<Vec<Hit>, String> {
@@ -67,7 +63,7 @@ pub fn search(directory: &Directory, query: &Query) -> Result<Vec<Hit>, String> 
         .iter()
         .filter_map(|a| Cert::parse(&a.der).ok())
         .collect();
-    let options = Options { time: now(), ..Options::default() };
+    let options = Options { time: super::certs::now(), ..Options::default() };
     Ok(found
         .into_iter()
         .map(|f| {

@@ -20,7 +20,7 @@ pub fn check(der: &[u8], others: &[Vec<u8>]) -> Result<Report, String> {
     let settings = ecert::settings::load().unwrap_or_default();
     let (store, _problems) = verify::trust::all(settings.system_anchors);
     let anchors: Vec<Cert> = store.iter().filter_map(|a| Cert::parse(&a.der).ok()).collect();
-    let time = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let time = super::certs::now();
     let options = Options {
         time,
         revocation: if settings.revocation_checking { Revocation::Online } else { Revocation::Off },

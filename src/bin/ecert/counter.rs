@@ -102,10 +102,6 @@ fn audit_log() -> Result<AuditLog, String> {
     Ok(log)
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 fn record(
     operator: &str,
     action: &str,
@@ -122,7 +118,7 @@ fn record(
         cert_issuer: summary.map(|s| s.issuer),
         result: result.to_owned(),
     };
-    audit_log()?.append(&entry, now()).map(|_| ()).map_err(|e| e.to_string())
+    audit_log()?.append(&entry, crate::verify::now()).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// The card in front of the operator and its identifier.
@@ -173,7 +169,7 @@ fn receipt(j: &Journal, operator: &str, cert: &[u8]) -> String {
          Valid:        {} to {}\n\
          Result:       stored and verified{}\n",
         j.id,
-        date(now()),
+        date(crate::verify::now()),
         &j.card[..16.min(j.card.len())],
         j.location,
         s.as_ref().map_or("?".into(), |s| s.subject.clone()),
@@ -208,7 +204,8 @@ fn collect(
     let op = operator()?;
     let (reference, card) = card_in_front(target)?;
     let auth = piv_auth(&reference, target)?;
-    let action = Action::Collect { inbox: inbox.clone(), anchors: anchors_der(anchors)?, time: now() };
+    let action =
+        Action::Collect { inbox: inbox.clone(), anchors: anchors_der(anchors)?, time: crate::verify::now() };
     let result = run_action(&reference, action, auth);
     let cert = result.as_ref().ok().and_then(|j| j.new_cert.clone());
     record(&op, "enroll-store", Some(&card), cert.as_deref(), if result.is_ok() { "ok" } else { "failed" })?;

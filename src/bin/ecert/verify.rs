@@ -61,7 +61,8 @@ fn peer_name(text: &str) -> PeerName {
     }
 }
 
-fn now() -> u64 {
+/// Seconds since the Unix epoch, now.
+pub fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
