@@ -288,3 +288,92 @@ fn find_page_searches_the_rig_directory() {
     assert!(hit.subject.contains("Valid EE Certificate Test1"), "{}", hit.subject);
     assert_eq!(hit.status, ecert::directory::Status::Untrusted);
 }
+
+/// The app with a PIV card in the reader, selected, holding one certificate.
+fn app_with_a_card() -> (App, TokenRef) {
+    let der = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der").to_vec();
+    let mut app = App::new(Language::English);
+    let token = TokenRef::Reader { reader: "Virtual PCD 00 00".into() };
+    let _ = app.update(snapshot(
+        PcscStatus::Running,
+        vec![reader("Virtual PCD 00 00", true)],
+        vec![piv_token("Virtual PCD 00 00", 3)],
+    ));
+    let _ = app.update(Message::SelectToken(token.clone()));
+    let cert = ecert::token::CertObject::new("9a".into(), None, der);
+    let _ =
+        app.update(Message::Service(Event::Certificates { token: token.clone(), result: Ok(vec![cert]) }));
+    (app, token)
+}
+
+/// The simulated user clicks the widget showing `label`; what that produced goes to `update`.
+fn click(app: &mut App, label: &str) {
+    let messages: Vec<Message> = {
+        let mut ui = iced_test::simulator(app.view());
+        ui.click(label).unwrap_or_else(|e| panic!("cannot click {label:?}: {e}"));
+        ui.into_messages().collect()
+    };
+    for m in messages {
+        let _ = app.update(m);
+    }
+}
+
+/// Whether the screen shows `label`.
+fn shows(app: &App, label: &str) -> bool {
+    iced_test::simulator(app.view()).find(label).is_ok()
+}
+
+#[test]
+fn simulated_user_opens_a_certificate() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, _) = app_with_a_card();
+    click(&mut app, "Hongkong Post Root CA 3");
+    assert!(matches!(app.screen, super::Screen::Detail(0)));
+    assert!(shows(&app, "SHA-256 fingerprint"));
+    assert!(shows(&app, "Checking the certificate…"), "the check runs as the page opens");
+    click(&mut app, "Back");
+    assert!(matches!(app.screen, super::Screen::Certificates));
+}
+
+#[test]
+fn simulated_user_enters_a_wrong_then_the_right_pin() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, token) = app_with_a_card();
+    click(&mut app, "Change PIN");
+    assert!(shows(&app, "PIN: 3 tries left"), "tries are shown before anything is typed");
+    let attempt = |app: &mut App, first: &str| {
+        for m in [
+            super::pin_dialog::PinMsg::First(first.into()),
+            super::pin_dialog::PinMsg::New("24681357".into()),
+            super::pin_dialog::PinMsg::Repeat("24681357".into()),
+        ] {
+            let _ = app.update(Message::Pin(m));
+        }
+        click(app, "Apply");
+    };
+    attempt(&mut app, "999999");
+    assert!(shows(&app, "Working…") || !shows(&app, "Apply"), "one attempt at a time");
+    let wrong_pin = ecert::token::TokenError::Piv(ecert::piv::PivError::WrongPin {
+        which: ecert::piv::PinRef::Pin,
+        tries_left: Some(2),
+    });
+    let _ = app.update(Message::Service(Event::Finished { token: token.clone(), result: Err(wrong_pin) }));
+    assert!(shows(&app, "Wrong PIN. 2 tries left."));
+    attempt(&mut app, "123456");
+    let _ =
+        app.update(Message::Service(Event::Finished { token, result: Ok(ecert::service::Outcome::Done) }));
+    assert!(shows(&app, "Done. Use the new PIN from now on."));
+}
+
+#[test]
+fn simulated_user_switches_the_language() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, _) = app_with_a_card();
+    click(&mut app, "繁體中文 (香港)");
+    assert!(shows(&app, "電子證書管理員") && shows(&app, "讀卡器"));
+    click(&mut app, "English");
+    assert!(shows(&app, "Card readers"));
+}
