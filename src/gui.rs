@@ -10,6 +10,7 @@ mod detail;
 mod diagnostics_page;
 mod find;
 mod pin_dialog;
+mod remove_dialog;
 mod settings_page;
 mod sidebar;
 mod style;
@@ -89,6 +90,7 @@ pub enum Screen {
     Certificates,
     Detail(usize),
     Pin(pin_dialog::PinDialog),
+    Remove(remove_dialog::RemoveDialog),
     Settings,
     Diagnostics,
     /// Search a certificate directory.
@@ -119,6 +121,10 @@ pub enum Message {
     OpenPin(pin_dialog::Kind),
     /// A message of the PIN dialog.
     Pin(pin_dialog::PinMsg),
+    /// The user asked to remove certificate `n`.
+    OpenRemove(usize),
+    /// A message of the remove dialog.
+    Remove(remove_dialog::RemoveMsg),
     /// Save certificate `n` as PEM.
     ExportPem(usize),
     /// The PEM file was written (or not).
@@ -321,19 +327,15 @@ impl App {
                 )
             }
             Message::DemoReady(result) => self.on_demo_ready(result),
-            Message::Verified(i, result) => {
-                self.verifying = None;
-                match result {
-                    Ok(report) => self.verification = Some((i, report)),
-                    Err(e) => self.status = Some(e),
-                }
-            }
+            Message::Verified(i, result) => self.on_verified(i, result),
             Message::Back => self.screen = Screen::Certificates,
             Message::OpenPin(kind) => {
                 let facts = self.selected_token().and_then(|t| t.pin);
                 self.screen = Screen::Pin(pin_dialog::PinDialog::new(kind, facts));
             }
             Message::Pin(msg) => self.on_pin(msg),
+            Message::OpenRemove(i) => self.open_remove(i),
+            Message::Remove(msg) => self.on_remove(msg),
             Message::ExportPem(i) => return self.export(i),
             Message::Exported(result) => {
                 self.status = Some(match result {
@@ -356,6 +358,35 @@ impl App {
             pin_dialog::Action::None => {}
             pin_dialog::Action::Close => self.screen = Screen::Certificates,
             pin_dialog::Action::Send(operation) => {
+                if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+                    let _ = tx.send(Request::Run { token, operation });
+                }
+            }
+        }
+    }
+
+    fn on_verified(&mut self, i: usize, result: Result<Box<ecert::verify::Report>, String>) {
+        self.verifying = None;
+        match result {
+            Ok(report) => self.verification = Some((i, report)),
+            Err(e) => self.status = Some(e),
+        }
+    }
+
+    fn open_remove(&mut self, i: usize) {
+        let Some(Certs::Loaded(list)) = &self.certs else { return };
+        let Some(c) = list.get(i) else { return };
+        let owner =
+            c.summary.as_ref().and_then(|s| s.subject_cn.clone()).unwrap_or_else(|| c.location.clone());
+        self.screen = Screen::Remove(remove_dialog::RemoveDialog::new(c.location.clone(), owner));
+    }
+
+    fn on_remove(&mut self, msg: remove_dialog::RemoveMsg) {
+        let Screen::Remove(dialog) = &mut self.screen else { return };
+        match dialog.update(msg) {
+            remove_dialog::Action::None => {}
+            remove_dialog::Action::Close => self.screen = Screen::Certificates,
+            remove_dialog::Action::Send(operation) => {
                 if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
                     let _ = tx.send(Request::Run { token, operation });
                 }
@@ -399,7 +430,7 @@ impl App {
         let name =
             cert.summary.as_ref().and_then(|s| s.subject_cn.clone()).unwrap_or_else(|| "e-Cert".to_owned());
         let file = format!("{}-{}.pem", name.replace(['/', '\\', ':'], "_"), cert.location);
-        Task::perform(async move { export_pem(&der, &file) }, Message::Exported)
+        Task::perform(async move { detail::export_pem(&der, &file) }, Message::Exported)
     }
 
     fn on_event(&mut self, event: Event) {
@@ -430,8 +461,15 @@ impl App {
             }
             Event::Finished { token, result } if self.selected.as_ref() == Some(&token) => {
                 let facts = self.selected_token().and_then(|t| t.pin);
-                if let Screen::Pin(dialog) = &mut self.screen {
-                    dialog.finished(result.map(|_| ()), facts);
+                match &mut self.screen {
+                    Screen::Pin(dialog) => dialog.finished(result.map(|_| ()), facts),
+                    Screen::Remove(dialog) => {
+                        dialog.finished(result.map(|_| ()));
+                        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+                            let _ = tx.send(Request::ListCertificates { token });
+                        }
+                    }
+                    _ => {}
                 }
                 // The PIN state changed on the card: ask for fresh facts.
                 if let Some(tx) = &self.requests {
@@ -476,6 +514,7 @@ impl App {
     fn main_pane(&self) -> Element<'_, Message> {
         match &self.screen {
             Screen::Pin(dialog) => dialog.view(self.text_size).map(Message::Pin),
+            Screen::Remove(dialog) => dialog.view(self.text_size).map(Message::Remove),
             Screen::Detail(i) => match &self.certs {
                 Some(Certs::Loaded(list)) if *i < list.len() => {
                     let report = self.verification.as_ref().filter(|(n, _)| n == i).map(|(_, r)| r.as_ref());
@@ -530,23 +569,3 @@ impl App {
 
 #[cfg(test)]
 mod tests;
-
-/// Saves a certificate as PEM in the user's documents folder (home as fallback), never
-/// overwriting: a numbered name is chosen when the file exists.
-fn export_pem(der: &[u8], file: &str) -> Result<String, String> {
-    let dir = directories::UserDirs::new()
-        .and_then(|u| {
-            u.document_dir().map(std::path::Path::to_path_buf).or_else(|| Some(u.home_dir().to_path_buf()))
-        })
-        .ok_or_else(|| "no home folder".to_owned())?;
-    let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, der)
-        .map_err(|e| e.to_string())?;
-    let mut path = dir.join(file);
-    let mut n = 1;
-    while path.exists() {
-        n += 1;
-        path = dir.join(format!("{n}-{file}"));
-    }
-    std::fs::write(&path, pem).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(path.display().to_string())
-}

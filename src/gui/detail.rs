@@ -97,6 +97,10 @@ pub fn view<'a>(
                 .style(button::secondary)
                 .padding(10)
                 .on_press_maybe((!check.running).then_some(Message::VerifyCert(index))),
+            button(text(i18n::text("btn-remove-start")).size(size.body()))
+                .style(button::secondary)
+                .padding(10)
+                .on_press(Message::OpenRemove(index)),
         ]
         .spacing(10),
     );
@@ -104,4 +108,24 @@ pub fn view<'a>(
         col = col.push(text(status).size(size.body()));
     }
     col.into()
+}
+
+/// Writes a certificate as PEM into the user's Documents folder (home if none), never
+/// overwriting; returns the path. Runs in a task.
+pub fn export_pem(der: &[u8], file: &str) -> Result<String, String> {
+    let dir = directories::UserDirs::new()
+        .and_then(|u| {
+            u.document_dir().map(std::path::Path::to_path_buf).or_else(|| Some(u.home_dir().to_path_buf()))
+        })
+        .ok_or_else(|| "no home folder".to_owned())?;
+    let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, der)
+        .map_err(|e| e.to_string())?;
+    let mut path = dir.join(file);
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = dir.join(format!("{n}-{file}"));
+    }
+    std::fs::write(&path, pem).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
 }

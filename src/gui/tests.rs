@@ -377,3 +377,56 @@ fn simulated_user_switches_the_language() {
     click(&mut app, "English");
     assert!(shows(&app, "Card readers"));
 }
+
+#[test]
+fn simulated_user_removes_only_after_understanding_and_two_presses() {
+    use super::remove_dialog::Outcome;
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, token) = app_with_a_card();
+    click(&mut app, "Hongkong Post Root CA 3");
+    click(&mut app, "Remove…");
+    let armed = |app: &App| match &app.screen {
+        super::Screen::Remove(d) => (d.understood, d.armed, d.busy),
+        _ => panic!("the remove dialog is not open"),
+    };
+    assert_eq!(armed(&app), (false, false, false));
+    // Pressing before ticking does nothing.
+    click(&mut app, "Remove…");
+    assert_eq!(armed(&app), (false, false, false));
+    click(&mut app, "I understand, and I have what I need to get a new e-Cert if I want one");
+    click(&mut app, "Remove…");
+    assert_eq!(armed(&app), (true, true, false), "first press only arms");
+    assert!(shows(&app, "Yes, remove it"));
+    click(&mut app, "Yes, remove it");
+    assert_eq!(armed(&app), (true, true, true), "second press sends the one request");
+    let _ = app.update(Message::Service(Event::Finished {
+        token,
+        result: Ok(ecert::service::Outcome::Journal(Box::new(sample_journal()))),
+    }));
+    match &app.screen {
+        super::Screen::Remove(d) => {
+            assert_eq!(d.outcome, Some(Outcome::Removed));
+            assert!(d.backup.to_string_lossy().contains("Hongkong_Post_Root_CA_3-9a-backup"));
+        }
+        _ => panic!("dialog closed"),
+    }
+}
+
+fn sample_journal() -> ecert::ops::journal::Journal {
+    ecert::ops::journal::Journal {
+        id: "0".into(),
+        kind: ecert::ops::journal::Kind::Remove,
+        card: String::new(),
+        status: ecert::ops::journal::Status::Done,
+        step: 2,
+        location: "9a".into(),
+        replaces: None,
+        old_cert: None,
+        new_key: None,
+        new_cert: None,
+        request: None,
+        subject: None,
+        algorithm: None,
+    }
+}
