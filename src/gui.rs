@@ -67,6 +67,8 @@ pub struct App {
     pub language: Language,
     pub text_size: TextSize,
     pub high_contrast: bool,
+    /// Online CRL/OCSP checks when verifying (saved; off by default).
+    pub revocation_checking: bool,
     pub screen: Screen,
     /// e-Cert files the user opened this session, and the path being typed.
     pub files: Vec<std::path::PathBuf>,
@@ -113,6 +115,8 @@ pub enum Message {
     SetTextSize(TextSize),
     /// The user toggled high contrast.
     ToggleContrast,
+    /// The user toggled online revocation checking.
+    ToggleRevocation,
     /// The user opened one certificate.
     OpenCert(usize),
     /// Back to the certificate list.
@@ -155,6 +159,8 @@ pub enum Message {
     OpenDemo,
     /// The demo card is ready (or could not be made).
     DemoReady(Result<(), String>),
+    /// A key no widget used (Tab, Escape).
+    Key(iced::keyboard::Event),
     /// Check certificate `n` (chain, trust, revocation).
     VerifyCert(usize),
     /// The check of certificate `n` finished.
@@ -183,6 +189,7 @@ impl App {
         let mut app = Self::new(i18n::language());
         app.text_size = TextSize::from_name(saved.text_size.as_deref().unwrap_or("medium"));
         app.high_contrast = saved.high_contrast;
+        app.revocation_checking = saved.revocation_checking;
         // ECERT_DEMO=1 opens the demo card at start (screenshots, the start-up benchmark).
         let task = if std::env::var_os("ECERT_DEMO").is_some() {
             Task::done(Message::OpenDemo)
@@ -194,14 +201,19 @@ impl App {
 
     /// Saves language, text size and contrast, off the UI thread.
     fn save_settings(&self) -> Task<Message> {
-        let (lang, size, contrast) =
-            (self.language.tag().to_owned(), self.text_size.name().to_owned(), self.high_contrast);
+        let (lang, size, contrast, online) = (
+            self.language.tag().to_owned(),
+            self.text_size.name().to_owned(),
+            self.high_contrast,
+            self.revocation_checking,
+        );
         Task::perform(
             async move {
                 let mut s = ecert::settings::load().unwrap_or_default();
                 s.language = Some(lang);
                 s.text_size = Some(size);
                 s.high_contrast = contrast;
+                s.revocation_checking = online;
                 ecert::settings::save(&s).map_err(|e| e.to_string())
             },
             Message::SettingsSaved,
@@ -223,6 +235,7 @@ impl App {
             status: None,
             verification: None,
             verifying: None,
+            revocation_checking: false,
             anchors: anchors::Anchors::default(),
             find: find::Find::default(),
             requests: None,
@@ -244,7 +257,29 @@ impl App {
 
     #[allow(clippy::unused_self)] // the service runs whatever the state
     fn subscription(&self) -> Subscription<Message> {
-        Subscription::run(bridge::connect)
+        // Keys no widget used: Tab / Shift+Tab move the focus, Escape leaves a dialog.
+        Subscription::batch([Subscription::run(bridge::connect), iced::keyboard::listen().map(Message::Key)])
+    }
+
+    /// Tab order and Escape, for every screen.
+    fn on_key(&mut self, event: &iced::keyboard::Event) -> Task<Message> {
+        use iced::keyboard::key::Named;
+        use iced::keyboard::{Event as KeyEvent, Key};
+        let KeyEvent::KeyPressed { key, modifiers, .. } = event else { return Task::none() };
+        match key {
+            Key::Named(Named::Tab) if modifiers.shift() => iced::widget::operation::focus_previous(),
+            Key::Named(Named::Tab) => iced::widget::operation::focus_next(),
+            Key::Named(Named::Escape) => {
+                match &self.screen {
+                    Screen::Pin(_) => self.on_pin(pin_dialog::PinMsg::Close),
+                    Screen::Remove(_) => self.on_remove(remove_dialog::RemoveMsg::Close),
+                    Screen::Certificates => {}
+                    _ => self.screen = Screen::Certificates,
+                }
+                Task::none()
+            }
+            _ => Task::none(),
+        }
     }
 
     /// Dispatches one message; returns no task (device work is the service's).
@@ -264,6 +299,10 @@ impl App {
             }
             Message::ToggleContrast => {
                 self.high_contrast = !self.high_contrast;
+                return self.save_settings();
+            }
+            Message::ToggleRevocation => {
+                self.revocation_checking = !self.revocation_checking;
                 return self.save_settings();
             }
             Message::OpenSettings => {
@@ -319,6 +358,7 @@ impl App {
                 return self.verify_cert(i);
             }
             Message::VerifyCert(i) => return self.verify_cert(i),
+            Message::Key(event) => return self.on_key(&event),
             // Making the card generates keys: off the UI thread.
             Message::OpenDemo => {
                 return Task::perform(
@@ -528,6 +568,7 @@ impl App {
                 self.language,
                 self.text_size,
                 self.high_contrast,
+                self.revocation_checking,
                 self.snapshot.as_ref().map_or(&[], |s| s.modules.as_slice()),
                 &self.anchors,
                 self.status.as_deref(),

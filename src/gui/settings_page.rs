@@ -12,6 +12,7 @@ pub fn view<'a>(
     language: Language,
     size: TextSize,
     high_contrast: bool,
+    revocation_checking: bool,
     modules: &'a [ModuleStatus],
     anchors: &'a super::anchors::Anchors,
     status: Option<&'a str>,
@@ -49,6 +50,20 @@ pub fn view<'a>(
         ]
         .spacing(12)
         .align_y(iced::Alignment::Center),
+    );
+    col = col.push(
+        row![
+            text(i18n::text("label-revocation")).size(size.body()),
+            button(
+                text(i18n::text(if revocation_checking { "label-on" } else { "label-off" }))
+                    .size(size.body())
+            )
+            .style(if revocation_checking { button::primary } else { button::secondary })
+            .on_press(Message::ToggleRevocation),
+        ]
+        .spacing(12)
+        .align_y(iced::Alignment::Center)
+        .wrap(),
     );
     col = col
         .push(text(i18n::text("title-trust-anchors")).size(size.heading()))

@@ -430,3 +430,44 @@ fn sample_journal() -> ecert::ops::journal::Journal {
         algorithm: None,
     }
 }
+
+#[test]
+fn escape_leaves_pages_and_idle_dialogs_and_tab_moves_focus() {
+    use iced::keyboard::key::Named;
+    let _lang = lang_lock();
+    let (mut app, _) = app_with_a_card();
+    let escape = iced_test::simulator::press_key(Named::Escape, None);
+    let _ = app.update(Message::OpenCert(0));
+    let _ = app.update(Message::Key(escape_event(&escape)));
+    assert!(matches!(app.screen, super::Screen::Certificates));
+    let _ = app.update(Message::OpenRemove(0));
+    let _ = app.update(Message::Key(escape_event(&escape)));
+    assert!(matches!(app.screen, super::Screen::Certificates), "an idle dialog closes");
+    // A dialog at work stays until the card answers.
+    let _ = app.update(Message::OpenRemove(0));
+    let _ = app.update(Message::Remove(super::remove_dialog::RemoveMsg::Understood(true)));
+    let _ = app.update(Message::Remove(super::remove_dialog::RemoveMsg::Press));
+    let _ = app.update(Message::Remove(super::remove_dialog::RemoveMsg::Press));
+    let _ = app.update(Message::Key(escape_event(&escape)));
+    assert!(matches!(app.screen, super::Screen::Remove(_)));
+    let tab = iced_test::simulator::press_key(Named::Tab, None);
+    assert!(app.update(Message::Key(escape_event(&tab))).units() > 0, "Tab asks for the next focus");
+}
+
+fn escape_event(e: &iced::Event) -> iced::keyboard::Event {
+    match e {
+        iced::Event::Keyboard(k) => k.clone(),
+        _ => panic!("not a key"),
+    }
+}
+
+#[test]
+fn revocation_checking_is_off_by_default_and_switches() {
+    let _lang = lang_lock();
+    let mut app = App::new(Language::English);
+    assert!(!app.revocation_checking, "offline by default");
+    let _ = app.update(Message::ToggleRevocation);
+    assert!(app.revocation_checking);
+    let _ = app.update(Message::ToggleRevocation);
+    assert!(!app.revocation_checking);
+}
