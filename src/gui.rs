@@ -3,6 +3,7 @@
 //! touched here: the service worker ([`ecert::service`]) does that and reports through a
 //! subscription ([`bridge`]).
 
+mod actions;
 mod anchors;
 mod bridge;
 mod certs;
@@ -261,27 +262,6 @@ impl App {
         Subscription::batch([Subscription::run(bridge::connect), iced::keyboard::listen().map(Message::Key)])
     }
 
-    /// Tab order and Escape, for every screen.
-    fn on_key(&mut self, event: &iced::keyboard::Event) -> Task<Message> {
-        use iced::keyboard::key::Named;
-        use iced::keyboard::{Event as KeyEvent, Key};
-        let KeyEvent::KeyPressed { key, modifiers, .. } = event else { return Task::none() };
-        match key {
-            Key::Named(Named::Tab) if modifiers.shift() => iced::widget::operation::focus_previous(),
-            Key::Named(Named::Tab) => iced::widget::operation::focus_next(),
-            Key::Named(Named::Escape) => {
-                match &self.screen {
-                    Screen::Pin(_) => self.on_pin(pin_dialog::PinMsg::Close),
-                    Screen::Remove(_) => self.on_remove(remove_dialog::RemoveMsg::Close),
-                    Screen::Certificates => {}
-                    _ => self.screen = Screen::Certificates,
-                }
-                Task::none()
-            }
-            _ => Task::none(),
-        }
-    }
-
     /// Dispatches one message; returns no task (device work is the service's).
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
@@ -390,60 +370,6 @@ impl App {
     fn selected_token(&self) -> Option<&ecert::token::TokenInfo> {
         let sel = self.selected.as_ref()?;
         self.snapshot.as_ref()?.tokens.iter().find(|t| &t.reference == sel)
-    }
-
-    fn on_pin(&mut self, msg: pin_dialog::PinMsg) {
-        let Screen::Pin(dialog) = &mut self.screen else { return };
-        match dialog.update(msg) {
-            pin_dialog::Action::None => {}
-            pin_dialog::Action::Close => self.screen = Screen::Certificates,
-            pin_dialog::Action::Send(operation) => {
-                if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
-                    let _ = tx.send(Request::Run { token, operation });
-                }
-            }
-        }
-    }
-
-    fn on_verified(&mut self, i: usize, result: Result<Box<ecert::verify::Report>, String>) {
-        self.verifying = None;
-        match result {
-            Ok(report) => self.verification = Some((i, report)),
-            Err(e) => self.status = Some(e),
-        }
-    }
-
-    fn open_remove(&mut self, i: usize) {
-        let Some(Certs::Loaded(list)) = &self.certs else { return };
-        let Some(c) = list.get(i) else { return };
-        let owner =
-            c.summary.as_ref().and_then(|s| s.subject_cn.clone()).unwrap_or_else(|| c.location.clone());
-        self.screen = Screen::Remove(remove_dialog::RemoveDialog::new(c.location.clone(), owner));
-    }
-
-    fn on_remove(&mut self, msg: remove_dialog::RemoveMsg) {
-        let Screen::Remove(dialog) = &mut self.screen else { return };
-        match dialog.update(msg) {
-            remove_dialog::Action::None => {}
-            remove_dialog::Action::Close => self.screen = Screen::Certificates,
-            remove_dialog::Action::Send(operation) => {
-                if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
-                    let _ = tx.send(Request::Run { token, operation });
-                }
-            }
-        }
-    }
-
-    fn on_demo_ready(&mut self, result: Result<(), String>) {
-        match result {
-            Ok(()) => {
-                if let Some(tx) = &self.requests {
-                    let _ = tx.send(Request::Refresh);
-                }
-                self.select(TokenRef::Demo);
-            }
-            Err(e) => self.status = Some(e),
-        }
     }
 
     /// Starts checking certificate `i` on the executor's thread pool (network possible).
