@@ -10,6 +10,7 @@ mod certs;
 mod detail;
 mod diagnostics_page;
 mod find;
+mod install_dialog;
 mod pin_dialog;
 mod remove_dialog;
 mod settings_page;
@@ -94,6 +95,7 @@ pub enum Screen {
     Detail(usize),
     Pin(pin_dialog::PinDialog),
     Remove(remove_dialog::RemoveDialog),
+    Install(install_dialog::InstallDialog),
     Settings,
     Diagnostics,
     /// Search a certificate directory.
@@ -126,6 +128,10 @@ pub enum Message {
     OpenPin(pin_dialog::Kind),
     /// A message of the PIN dialog.
     Pin(pin_dialog::PinMsg),
+    /// The user asked to install an e-Cert file into the selected token.
+    OpenInstall,
+    /// A message of the install dialog.
+    Install(install_dialog::InstallMsg),
     /// The user asked to remove certificate `n`.
     OpenRemove(usize),
     /// A message of the remove dialog.
@@ -339,13 +345,7 @@ impl App {
             }
             Message::VerifyCert(i) => return self.verify_cert(i),
             Message::Key(event) => return self.on_key(&event),
-            // Making the card generates keys: off the UI thread.
-            Message::OpenDemo => {
-                return Task::perform(
-                    async { ecert::demo::open().map(|_| ()).map_err(|e| e.to_string()) },
-                    Message::DemoReady,
-                )
-            }
+            Message::OpenDemo => return actions::open_demo(),
             Message::DemoReady(result) => self.on_demo_ready(result),
             Message::Verified(i, result) => self.on_verified(i, result),
             Message::Back => self.screen = Screen::Certificates,
@@ -356,6 +356,8 @@ impl App {
             Message::Pin(msg) => self.on_pin(msg),
             Message::OpenRemove(i) => self.open_remove(i),
             Message::Remove(msg) => self.on_remove(msg),
+            Message::OpenInstall => self.open_install(),
+            Message::Install(msg) => self.on_install(msg),
             Message::ExportPem(i) => return self.export(i),
             Message::Exported(result) => {
                 self.status = Some(match result {
@@ -429,6 +431,12 @@ impl App {
                 let facts = self.selected_token().and_then(|t| t.pin);
                 match &mut self.screen {
                     Screen::Pin(dialog) => dialog.finished(result.map(|_| ()), facts),
+                    Screen::Install(dialog) => {
+                        dialog.finished(result.map(|_| ()));
+                        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+                            let _ = tx.send(Request::ListCertificates { token });
+                        }
+                    }
                     Screen::Remove(dialog) => {
                         dialog.finished(result.map(|_| ()));
                         if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
@@ -481,6 +489,7 @@ impl App {
         match &self.screen {
             Screen::Pin(dialog) => dialog.view(self.text_size).map(Message::Pin),
             Screen::Remove(dialog) => dialog.view(self.text_size).map(Message::Remove),
+            Screen::Install(dialog) => dialog.view(self.text_size).map(Message::Install),
             Screen::Detail(i) => match &self.certs {
                 Some(Certs::Loaded(list)) if *i < list.len() => {
                     let report = self.verification.as_ref().filter(|(n, _)| n == i).map(|(_, r)| r.as_ref());

@@ -4,10 +4,35 @@
 
 use iced::Task;
 
-use super::{pin_dialog, remove_dialog, App, Certs, Message, Request, Screen};
+use super::{install_dialog, pin_dialog, remove_dialog, App, Certs, Message, Request, Screen};
 use ecert::token::TokenRef;
 
 impl App {
+    pub(super) fn open_install(&mut self) {
+        let used: Vec<String> = match &self.certs {
+            Some(Certs::Loaded(list)) => list.iter().map(|c| c.location.clone()).collect(),
+            _ => Vec::new(),
+        };
+        let can_import = !matches!(
+            self.selected,
+            Some(TokenRef::Reader { .. } | TokenRef::Demo | TokenRef::File { .. }) | None
+        );
+        self.screen = Screen::Install(install_dialog::InstallDialog::new(can_import, &used));
+    }
+
+    pub(super) fn on_install(&mut self, msg: install_dialog::InstallMsg) {
+        let Screen::Install(dialog) = &mut self.screen else { return };
+        match dialog.update(msg) {
+            install_dialog::Action::None => {}
+            install_dialog::Action::Close => self.screen = Screen::Certificates,
+            install_dialog::Action::Send(operation) => {
+                if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+                    let _ = tx.send(Request::Run { token, operation });
+                }
+            }
+        }
+    }
+
     /// Tab order and Escape, for every screen.
     pub(super) fn on_key(&mut self, event: &iced::keyboard::Event) -> Task<Message> {
         use iced::keyboard::key::Named;
@@ -82,4 +107,9 @@ impl App {
             Err(e) => self.status = Some(e),
         }
     }
+}
+
+/// Makes the demo card (it generates keys): off the UI thread.
+pub(super) fn open_demo() -> Task<Message> {
+    Task::perform(async { ecert::demo::open().map(|_| ()).map_err(|e| e.to_string()) }, Message::DemoReady)
 }

@@ -119,6 +119,11 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     .on_press(Message::OpenPin(super::pin_dialog::Kind::Unblock)),
             );
         }
+        actions = actions.push(
+            button(text(i18n::text("btn-install-start")).size(size.body()))
+                .style(button::secondary)
+                .on_press(Message::OpenInstall),
+        );
         col = col.push(actions);
     }
     match &app.certs {

@@ -471,3 +471,55 @@ fn revocation_checking_is_off_by_default_and_switches() {
     let _ = app.update(Message::ToggleRevocation);
     assert!(!app.revocation_checking);
 }
+
+#[test]
+fn simulated_user_installs_a_file_into_a_token_and_secrets_are_wiped() {
+    use super::install_dialog::InstallMsg;
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let token = TokenRef::Pkcs11 {
+        module: "/usr/lib/softhsm/libsofthsm2.so".into(),
+        serial: "1".into(),
+        label: "e-Cert token".into(),
+    };
+    let mut info = piv_token("unused", 3);
+    info.reference = token.clone();
+    info.kind = ecert::token::TokenKind::Pkcs11;
+    let mut app = App::new(Language::English);
+    let _ = app.update(snapshot(PcscStatus::Running, vec![], vec![info]));
+    let _ = app.update(Message::SelectToken(token.clone()));
+    let _ =
+        app.update(Message::Service(Event::Certificates { token: token.clone(), result: Ok(Vec::new()) }));
+    click(&mut app, "Install from a file…");
+    let state = |app: &App| match &app.screen {
+        super::Screen::Install(d) => (d.can_import, d.busy, d.secrets_cleared(), d.location.clone()),
+        _ => panic!("install dialog not open"),
+    };
+    assert_eq!(state(&app), (true, false, true, "01".to_owned()));
+    for m in [
+        InstallMsg::Path("/media/usb/chan.p12".into()),
+        InstallMsg::Password(super::Secret("file-password".into())),
+        InstallMsg::Pin(super::Secret("123456".into())),
+    ] {
+        let _ = app.update(Message::Install(m));
+    }
+    assert!(!state(&app).2);
+    click(&mut app, "Install");
+    assert_eq!(state(&app), (true, true, true, "01".to_owned()), "one request; the typed secrets are gone");
+    let _ =
+        app.update(Message::Service(Event::Finished { token, result: Ok(ecert::service::Outcome::Done) }));
+    assert!(shows(&app, "Installed: the key and the certificate are on the token."));
+}
+
+#[test]
+fn a_piv_card_explains_it_cannot_take_a_key_from_a_file() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, _) = app_with_a_card();
+    click(&mut app, "Install from a file…");
+    let _ =
+        app.update(Message::Install(super::install_dialog::InstallMsg::Path("/media/usb/chan.p12".into())));
+    assert!(shows(&app, "This card cannot take a key from a file: its keys are made on the card (ask at the counter). Use a PKCS#11 token to install an e-Cert file."));
+    click(&mut app, "Install");
+    assert!(matches!(&app.screen, super::Screen::Install(d) if !d.busy), "nothing is sent to a PIV card");
+}
