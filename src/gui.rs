@@ -9,6 +9,7 @@ mod bridge;
 mod certs;
 mod detail;
 mod diagnostics_page;
+mod events;
 mod find;
 mod install_dialog;
 mod pin_dialog;
@@ -24,7 +25,7 @@ use std::sync::mpsc::Sender;
 use ecert::i18n::{self, Language};
 use ecert::service::{Event, Request, Snapshot};
 use ecert::token::{CertObject, TokenError, TokenRef};
-use iced::widget::{button, column, container, row, text};
+use iced::widget::{column, container, row};
 use iced::{Element, Length, Subscription, Task, Theme};
 
 pub use style::TextSize;
@@ -374,108 +375,6 @@ impl App {
         self.snapshot.as_ref()?.tokens.iter().find(|t| &t.reference == sel)
     }
 
-    /// Starts checking certificate `i` on the executor's thread pool (network possible).
-    fn verify_cert(&mut self, i: usize) -> Task<Message> {
-        let Some(Certs::Loaded(list)) = &self.certs else { return Task::none() };
-        let Some(cert) = list.get(i) else { return Task::none() };
-        if self.verifying.is_some() {
-            return Task::none();
-        }
-        self.verifying = Some(i);
-        self.verification = None;
-        let der = cert.der.clone();
-        let others: Vec<Vec<u8>> = list.iter().map(|c| c.der.clone()).collect();
-        Task::perform(async move { verification::check(&der, &others).map(Box::new) }, move |r| {
-            Message::Verified(i, r)
-        })
-    }
-
-    /// Writes the PEM on the executor's thread pool, never in `update`.
-    fn export(&self, i: usize) -> Task<Message> {
-        let Some(Certs::Loaded(list)) = &self.certs else { return Task::none() };
-        let Some(cert) = list.get(i) else { return Task::none() };
-        let der = cert.der.clone();
-        let name =
-            cert.summary.as_ref().and_then(|s| s.subject_cn.clone()).unwrap_or_else(|| "e-Cert".to_owned());
-        let file = format!("{}-{}.pem", name.replace(['/', '\\', ':'], "_"), cert.location);
-        Task::perform(async move { detail::export_pem(&der, &file) }, Message::Exported)
-    }
-
-    fn on_event(&mut self, event: Event) {
-        match event {
-            Event::Snapshot(snap) => {
-                // A selected token that went away (card pulled) is deselected.
-                if let Some(sel) = &self.selected {
-                    if !snap.tokens.iter().any(|t| &t.reference == sel) {
-                        self.selected = None;
-                        self.certs = None;
-                    }
-                }
-                self.snapshot = Some(snap);
-                // The dialog always shows the card's latest tries left.
-                let facts = self.selected_token().and_then(|t| t.pin);
-                if let (Screen::Pin(dialog), Some(facts)) = (&mut self.screen, facts) {
-                    dialog.facts = Some(facts);
-                }
-            }
-            Event::Finished { token: token @ TokenRef::File { .. }, result }
-                if self.selected.as_ref() == Some(&token) =>
-            {
-                self.certs = Some(match result {
-                    Ok(ecert::service::Outcome::Certificates(list)) => Certs::Loaded(list),
-                    Ok(_) => Certs::Loaded(Vec::new()),
-                    Err(e) => Certs::Failed(e),
-                });
-            }
-            Event::Finished { token, result } if self.selected.as_ref() == Some(&token) => {
-                let facts = self.selected_token().and_then(|t| t.pin);
-                match &mut self.screen {
-                    Screen::Pin(dialog) => dialog.finished(result.map(|_| ()), facts),
-                    Screen::Install(dialog) => {
-                        dialog.finished(result.map(|_| ()));
-                        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
-                            let _ = tx.send(Request::ListCertificates { token });
-                        }
-                    }
-                    Screen::Remove(dialog) => {
-                        dialog.finished(result.map(|_| ()));
-                        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
-                            let _ = tx.send(Request::ListCertificates { token });
-                        }
-                    }
-                    _ => {}
-                }
-                // The PIN state changed on the card: ask for fresh facts.
-                if let Some(tx) = &self.requests {
-                    let _ = tx.send(Request::Refresh);
-                }
-            }
-            Event::Certificates { token, result } if self.selected.as_ref() == Some(&token) => {
-                self.certs = Some(match result {
-                    Ok(list) => Certs::Loaded(list),
-                    Err(e) => Certs::Failed(e),
-                });
-            }
-            _ => {}
-        }
-    }
-
-    fn select(&mut self, token: TokenRef) {
-        self.screen = Screen::Certificates;
-        if matches!(token, TokenRef::File { .. }) {
-            // A file shows nothing before its password; nothing is sent until then.
-            self.selected = Some(token);
-            self.certs = None;
-            self.screen = Screen::FilePassword;
-            return;
-        }
-        self.selected = Some(token.clone());
-        self.certs = Some(Certs::Loading);
-        if let Some(tx) = &self.requests {
-            let _ = tx.send(Request::ListCertificates { token });
-        }
-    }
-
     pub fn view(&self) -> Element<'_, Message> {
         let top = top_bar::view(self);
         let body = row![
@@ -514,32 +413,6 @@ impl App {
                 diagnostics_page::view(self.snapshot.as_ref(), self.text_size, self.status.as_deref())
             }
         }
-    }
-
-    fn file_password_view(&self) -> Element<'_, Message> {
-        let size = self.text_size;
-        let name = match &self.selected {
-            Some(TokenRef::File { path }) => path.display().to_string(),
-            _ => String::new(),
-        };
-        column![
-            text(i18n::text("label-e-cert-file")).size(size.title()),
-            text(name).size(size.body()),
-            text(i18n::text("label-file-password")).size(size.body()),
-            iced::widget::text_input("", &self.file_password)
-                .secure(true)
-                .on_input(|s| Message::FilePassword(Secret(s)))
-                .on_submit(Message::UnlockFile)
-                .size(size.body())
-                .padding(8),
-            button(text(i18n::text("btn-unlock")).size(size.body()))
-                .style(button::primary)
-                .padding(10)
-                .on_press(Message::UnlockFile),
-        ]
-        .spacing(12)
-        .max_width(560)
-        .into()
     }
 }
 
