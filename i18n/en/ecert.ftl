@@ -178,3 +178,14 @@ install-piv-note = This card cannot take a key from a file: its keys are made on
 label-token-pin = PIN of the token
 btn-install = Install
 status-installed = Installed: the key and the certificate are on the token.
+
+# Diagnostics and card names
+label-virtual-card = Virtual smart card (vsmartcard)
+diag-service = Smart-card service (pcscd)
+diag-service-running = Running
+diag-service-failed = Not usable: { $error }
+diag-starting = Looking for readers…
+diag-none = None found
+diag-module-loaded = Loaded
+diag-version = { -app-name } { $version } ({ $os })
+diag-report-note = The copied report lists devices and software only: no names, ID numbers or certificates.

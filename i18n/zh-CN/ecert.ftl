@@ -178,3 +178,14 @@ install-piv-note = 这张卡不能从文件导入密钥：它的密钥须在卡�
 label-token-pin = 介质的密码
 btn-install = 安装
 status-installed = 已安装：密钥和证书已在介质上。
+
+# Diagnostics and card names
+label-virtual-card = 虚拟智能卡（vsmartcard）
+diag-service = 智能卡服务（pcscd）
+diag-service-running = 运行中
+diag-service-failed = 无法使用：{ $error }
+diag-starting = 正在查找读卡器…
+diag-none = 未找到
+diag-module-loaded = 已加载
+diag-version = { -app-name } { $version }（{ $os }）
+diag-report-note = 复制的报告只列出设备和软件：不含姓名、身份证号码或证书。

@@ -178,3 +178,14 @@ install-piv-note = 這張卡不能從檔案載入密碼匙：它的密碼匙須�
 label-token-pin = 儲存裝置的密碼
 btn-install = 安裝
 status-installed = 已安裝：密碼匙及證書已在儲存裝置上。
+
+# Diagnostics and card names
+label-virtual-card = 虛擬智能卡（vsmartcard）
+diag-service = 智能卡服務（pcscd）
+diag-service-running = 運行中
+diag-service-failed = 無法使用：{ $error }
+diag-starting = 正在尋找讀卡器…
+diag-none = 未找到
+diag-module-loaded = 已載入
+diag-version = { -app-name } { $version }（{ $os }）
+diag-report-note = 複製的報告只列出裝置和軟件：不含姓名、身份證號碼或證書。

@@ -15,21 +15,34 @@ pub fn reader_lines(r: &ReaderInfo) -> (String, String) {
     } else if r.exclusive {
         i18n::text("label-card-in-use")
     } else {
-        match r.card {
-            Some(CardKind::HkSmartId) => i18n::text("label-hk-smart-id"),
-            _ => i18n::text("label-card-present"),
-        }
+        card_name(r.card.as_ref()).unwrap_or_else(|| i18n::text("label-card-present"))
     };
     (r.name.clone(), state)
 }
 
-pub fn token_lines(t: &TokenInfo) -> (String, String) {
-    let kind = match t.kind {
+/// The localized name of a card recognised from its ATR, if it was.
+pub fn card_name(kind: Option<&CardKind>) -> Option<String> {
+    match kind? {
+        CardKind::HkSmartId => Some(i18n::text("label-hk-smart-id")),
+        CardKind::YubiKey => Some("YubiKey".to_owned()),
+        CardKind::Virtual => Some(i18n::text("label-virtual-card")),
+        CardKind::Listed(name) => Some(name.clone()),
+        CardKind::Unknown => None,
+    }
+}
+
+/// The kind of a card or token, in the user's language.
+pub fn kind_name(t: &TokenInfo) -> String {
+    match t.kind {
         TokenKind::PivCard => i18n::text("label-piv-card"),
         TokenKind::Pkcs11 => i18n::text("label-pkcs11-token"),
         TokenKind::File => i18n::text("label-e-cert-file"),
-    };
-    let pin = t.pin.map(|p| {
+    }
+}
+
+/// The PIN state (tries left, blocked) as read without spending a try.
+pub fn pin_state(t: &TokenInfo) -> Option<String> {
+    t.pin.map(|p| {
         if p.locked {
             i18n::text("label-pin-blocked")
         } else if p.final_try || p.tries_left == Some(1) {
@@ -39,7 +52,12 @@ pub fn token_lines(t: &TokenInfo) -> (String, String) {
         } else {
             i18n::text("label-pin-ok")
         }
-    });
+    })
+}
+
+pub fn token_lines(t: &TokenInfo) -> (String, String) {
+    let kind = kind_name(t);
+    let pin = pin_state(t);
     let where_ = match &t.reference {
         ecert::token::TokenRef::Reader { reader } => reader.clone(),
         _ => t.manufacturer.clone().unwrap_or_default(),

@@ -10,12 +10,12 @@ use super::sidebar::{reader_lines, token_lines};
 use super::{App, Certs, Message, TextSize};
 
 /// The language is process-wide: tests that read or switch it take turns.
-fn lang_lock() -> std::sync::MutexGuard<'static, ()> {
+pub(super) fn lang_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn reader(name: &str, card: bool) -> ReaderInfo {
+pub(super) fn reader(name: &str, card: bool) -> ReaderInfo {
     ReaderInfo {
         name: name.into(),
         card_present: card,
@@ -25,7 +25,7 @@ fn reader(name: &str, card: bool) -> ReaderInfo {
     }
 }
 
-fn piv_token(reader: &str, tries: u8) -> TokenInfo {
+pub(super) fn piv_token(reader: &str, tries: u8) -> TokenInfo {
     TokenInfo {
         reference: TokenRef::Reader { reader: reader.into() },
         kind: TokenKind::PivCard,
@@ -39,7 +39,7 @@ fn piv_token(reader: &str, tries: u8) -> TokenInfo {
     }
 }
 
-fn snapshot(pcsc: PcscStatus, readers: Vec<ReaderInfo>, tokens: Vec<TokenInfo>) -> Message {
+pub(super) fn snapshot(pcsc: PcscStatus, readers: Vec<ReaderInfo>, tokens: Vec<TokenInfo>) -> Message {
     Message::Service(Event::Snapshot(Snapshot { pcsc, readers, tokens, modules: Vec::new() }))
 }
 
@@ -290,7 +290,7 @@ fn find_page_searches_the_rig_directory() {
 }
 
 /// The app with a PIV card in the reader, selected, holding one certificate.
-fn app_with_a_card() -> (App, TokenRef) {
+pub(super) fn app_with_a_card() -> (App, TokenRef) {
     let der = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der").to_vec();
     let mut app = App::new(Language::English);
     let token = TokenRef::Reader { reader: "Virtual PCD 00 00".into() };
@@ -307,7 +307,7 @@ fn app_with_a_card() -> (App, TokenRef) {
 }
 
 /// The simulated user clicks the widget showing `label`; what that produced goes to `update`.
-fn click(app: &mut App, label: &str) {
+pub(super) fn click(app: &mut App, label: &str) {
     let messages: Vec<Message> = {
         let mut ui = iced_test::simulator(app.view());
         ui.click(label).unwrap_or_else(|e| panic!("cannot click {label:?}: {e}"));
@@ -319,7 +319,7 @@ fn click(app: &mut App, label: &str) {
 }
 
 /// Whether the screen shows `label`.
-fn shows(app: &App, label: &str) -> bool {
+pub(super) fn shows(app: &App, label: &str) -> bool {
     iced_test::simulator(app.view()).find(label).is_ok()
 }
 
@@ -413,7 +413,7 @@ fn simulated_user_removes_only_after_understanding_and_two_presses() {
     }
 }
 
-fn sample_journal() -> ecert::ops::journal::Journal {
+pub(super) fn sample_journal() -> ecert::ops::journal::Journal {
     ecert::ops::journal::Journal {
         id: "0".into(),
         kind: ecert::ops::journal::Kind::Remove,
@@ -523,3 +523,8 @@ fn a_piv_card_explains_it_cannot_take_a_key_from_a_file() {
     click(&mut app, "Install");
     assert!(matches!(&app.screen, super::Screen::Install(d) if !d.busy), "nothing is sent to a PIV card");
 }
+
+/// Certificate page flows (tabs, copy, export).
+mod detail_flows;
+/// Key, request, import and test-signature dialog flows.
+mod dialog_flows;

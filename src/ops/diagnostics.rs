@@ -28,6 +28,9 @@ pub fn report(snap: &Snapshot) -> String {
         let card = match (&r.atr, &r.card) {
             (None, _) => "no card".to_owned(),
             (Some(atr), Some(CardKind::HkSmartId)) => format!("Hong Kong smart ID card, ATR {atr}"),
+            (Some(atr), Some(CardKind::YubiKey)) => format!("YubiKey, ATR {atr}"),
+            (Some(atr), Some(CardKind::Virtual)) => format!("virtual card (vsmartcard), ATR {atr}"),
+            (Some(atr), Some(CardKind::Listed(name))) => format!("{name}, ATR {atr}"),
             (Some(atr), _) => format!("card, ATR {atr}"),
         };
         let _ = writeln!(out, "reader {:?}: {card}", r.name);
