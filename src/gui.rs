@@ -10,6 +10,7 @@ mod certs;
 mod detail;
 mod diagnostics_page;
 mod events;
+mod file_picker;
 mod find;
 mod install_dialog;
 mod pin_dialog;
@@ -87,6 +88,10 @@ pub struct App {
     pub anchors: anchors::Anchors,
     /// The "Find a certificate" page.
     pub find: find::Find,
+    /// The file picker, shown over the screen while open, and what the file is for.
+    pub picker: Option<(file_picker::FilePicker, file_picker::PickFor)>,
+    /// The folder of the last picked file (the picker opens there next).
+    pub last_folder: Option<std::path::PathBuf>,
     requests: Option<Sender<Request>>,
 }
 
@@ -163,6 +168,10 @@ pub enum Message {
     Find(find::Msg),
     /// A message of the trust-anchor list in Settings.
     Anchors(anchors::Msg),
+    /// Choose a file with the picker.
+    Browse(file_picker::PickFor),
+    /// A message of the file picker.
+    Picker(file_picker::Msg),
     /// Open the in-process demo card.
     OpenDemo,
     /// The demo card is ready (or could not be made).
@@ -246,6 +255,8 @@ impl App {
             revocation_checking: false,
             anchors: anchors::Anchors::default(),
             find: find::Find::default(),
+            picker: None,
+            last_folder: None,
             requests: None,
         }
     }
@@ -346,6 +357,8 @@ impl App {
             }
             Message::VerifyCert(i) => return self.verify_cert(i),
             Message::Key(event) => return self.on_key(&event),
+            Message::Browse(purpose) => return self.browse(purpose),
+            Message::Picker(msg) => return self.on_picker(msg),
             Message::OpenDemo => return actions::open_demo(),
             Message::DemoReady(result) => self.on_demo_ready(result),
             Message::Verified(i, result) => self.on_verified(i, result),
@@ -358,7 +371,7 @@ impl App {
             Message::OpenRemove(i) => self.open_remove(i),
             Message::Remove(msg) => self.on_remove(msg),
             Message::OpenInstall => self.open_install(),
-            Message::Install(msg) => self.on_install(msg),
+            Message::Install(msg) => return self.on_install(msg),
             Message::ExportPem(i) => return self.export(i),
             Message::Exported(result) => {
                 self.status = Some(match result {
@@ -385,6 +398,9 @@ impl App {
     }
 
     fn main_pane(&self) -> Element<'_, Message> {
+        if let Some((picker, _)) = &self.picker {
+            return picker.view(self.text_size).map(Message::Picker);
+        }
         match &self.screen {
             Screen::Pin(dialog) => dialog.view(self.text_size).map(Message::Pin),
             Screen::Remove(dialog) => dialog.view(self.text_size).map(Message::Remove),

@@ -189,3 +189,11 @@ diag-none = None found
 diag-module-loaded = Loaded
 diag-version = { -app-name } { $version } ({ $os })
 diag-report-note = The copied report lists devices and software only: no names, ID numbers or certificates.
+
+# File picker
+btn-browse = Choose a file…
+picker-title = Choose a file
+picker-up = Up one folder
+picker-home = Home
+picker-documents = Documents
+picker-empty = No folders or matching files here

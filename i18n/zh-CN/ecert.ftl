@@ -189,3 +189,11 @@ diag-none = 未找到
 diag-module-loaded = 已加载
 diag-version = { -app-name } { $version }（{ $os }）
 diag-report-note = 复制的报告只列出设备和软件：不含姓名、身份证号码或证书。
+
+# File picker
+btn-browse = 选择文件…
+picker-title = 选择文件
+picker-up = 上一级文件夹
+picker-home = 主文件夹
+picker-documents = 文档
+picker-empty = 这里没有文件夹或匹配的文件

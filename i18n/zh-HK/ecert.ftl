@@ -189,3 +189,11 @@ diag-none = 未找到
 diag-module-loaded = 已載入
 diag-version = { -app-name } { $version }（{ $os }）
 diag-report-note = 複製的報告只列出裝置和軟件：不含姓名、身份證號碼或證書。
+
+# File picker
+btn-browse = 選擇檔案…
+picker-title = 選擇檔案
+picker-up = 上一層資料夾
+picker-home = 主資料夾
+picker-documents = 文件
+picker-empty = 這裏沒有資料夾或相符的檔案

@@ -20,17 +20,21 @@ impl App {
         self.screen = Screen::Install(install_dialog::InstallDialog::new(can_import, &used));
     }
 
-    pub(super) fn on_install(&mut self, msg: install_dialog::InstallMsg) {
-        let Screen::Install(dialog) = &mut self.screen else { return };
+    pub(super) fn on_install(&mut self, msg: install_dialog::InstallMsg) -> Task<Message> {
+        let Screen::Install(dialog) = &mut self.screen else { return Task::none() };
         match dialog.update(msg) {
             install_dialog::Action::None => {}
             install_dialog::Action::Close => self.screen = Screen::Certificates,
+            install_dialog::Action::Browse => {
+                return self.browse(super::file_picker::PickFor::Install);
+            }
             install_dialog::Action::Send(operation) => {
                 if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
                     let _ = tx.send(Request::Run { token, operation });
                 }
             }
         }
+        Task::none()
     }
 
     /// Tab order and Escape, for every screen.
@@ -41,6 +45,10 @@ impl App {
         match key {
             Key::Named(Named::Tab) if modifiers.shift() => iced::widget::operation::focus_previous(),
             Key::Named(Named::Tab) => iced::widget::operation::focus_next(),
+            Key::Named(Named::Escape) if self.picker.is_some() => {
+                self.picker = None;
+                Task::none()
+            }
             Key::Named(Named::Escape) => {
                 match &self.screen {
                     Screen::Pin(_) => self.on_pin(pin_dialog::PinMsg::Close),

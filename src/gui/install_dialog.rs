@@ -17,6 +17,8 @@ use super::{Secret, TextSize};
 #[derive(Debug, Clone)]
 pub enum InstallMsg {
     Path(String),
+    /// Choose the file with the picker.
+    Browse,
     Password(Secret),
     Pin(Secret),
     Submit,
@@ -26,6 +28,7 @@ pub enum InstallMsg {
 pub enum Action {
     None,
     Close,
+    Browse,
     Send(Operation),
 }
 
@@ -71,6 +74,7 @@ impl InstallDialog {
     pub fn update(&mut self, msg: InstallMsg) -> Action {
         match msg {
             InstallMsg::Path(p) => self.path = p,
+            InstallMsg::Browse if !self.busy => return Action::Browse,
             InstallMsg::Password(s) => self.password = Zeroizing::new(s.0),
             InstallMsg::Pin(s) => self.pin = Zeroizing::new(s.0),
             InstallMsg::Close if !self.busy => return Action::Close,
@@ -119,6 +123,11 @@ impl InstallDialog {
         };
         col = col
             .push(input("label-file-path", &self.path, false, InstallMsg::Path))
+            .push(
+                button(text(i18n::text("btn-browse")).size(size.body()))
+                    .style(button::secondary)
+                    .on_press_maybe((!self.busy).then_some(InstallMsg::Browse)),
+            )
             .push(input("label-file-password", &self.password, true, |s| InstallMsg::Password(Secret(s))))
             .push(input("label-token-pin", &self.pin, true, |s| InstallMsg::Pin(Secret(s))));
         match &self.outcome {
