@@ -28,6 +28,11 @@ pub enum Request {
     ListCertificates { token: TokenRef },
     /// Run an operation on a token; answered by [`Event::Finished`].
     Run { token: TokenRef, operation: Operation },
+    /// Load one more PKCS#11 module (the user added it in Settings); its status and tokens
+    /// appear in the next snapshots. A module already loaded is not loaded twice.
+    AddModule { path: PathBuf },
+    /// Unload a module the user removed (live app only).
+    RemoveModule { path: PathBuf },
 }
 
 /// What the service reports.

@@ -58,7 +58,12 @@ pub fn path() -> Option<PathBuf> {
 
 /// Reads the settings; a missing file is the defaults.
 pub fn load() -> Result<Settings, SettingsError> {
-    let path = path().ok_or(SettingsError::NoConfigDir)?;
+    load_at(&path().ok_or(SettingsError::NoConfigDir)?)
+}
+
+/// Reads the settings file at `path` (missing: defaults).
+pub fn load_at(path: &std::path::Path) -> Result<Settings, SettingsError> {
+    let path = path.to_path_buf();
     match std::fs::read(&path) {
         Ok(bytes) if bytes.len() > 64 * 1024 => {
             Err(SettingsError::Malformed { path, detail: "larger than 64 KiB".into() })
@@ -72,7 +77,12 @@ pub fn load() -> Result<Settings, SettingsError> {
 
 /// Writes the settings atomically (temp file + rename).
 pub fn save(settings: &Settings) -> Result<(), SettingsError> {
-    let path = path().ok_or(SettingsError::NoConfigDir)?;
+    save_at(&path().ok_or(SettingsError::NoConfigDir)?, settings)
+}
+
+/// Writes the settings to `path` atomically (temp file + rename).
+pub fn save_at(path: &std::path::Path, settings: &Settings) -> Result<(), SettingsError> {
+    let path = path.to_path_buf();
     let io = |e: std::io::Error| SettingsError::Io { path: path.clone(), detail: e.to_string() };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;

@@ -36,26 +36,17 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
     let modules = if config.pkcs11 && !config.live { load_modules(config) } else { Vec::new() };
     let specs =
         if config.pkcs11 && config.live { discover_modules(&config.extra_modules) } else { Vec::new() };
-    let mut p11 = Vec::new();
-    for spec in specs {
-        let (tx, prx) = mpsc::channel();
-        let (poll, back, path) = (config.token_poll, back.clone(), spec.path.clone());
-        let started = std::thread::Builder::new()
-            .name("ecert-pkcs11".into())
-            .spawn(move || pkcs11_thread(spec, poll, &prx, &back));
-        if started.is_ok() {
-            p11.push((path, tx));
-        }
-    }
-    let p11_reports = p11.iter().map(|(path, _)| (path.clone(), Vec::new(), None)).collect();
     let mut st = State {
         readers: ReaderSnapshot::not_running(),
         probes: HashMap::new(),
         modules,
-        p11,
-        p11_reports,
+        p11: Vec::new(),
+        p11_reports: Vec::new(),
         last: None,
     };
+    for spec in specs {
+        start_module(&mut st, spec, config.token_poll, back);
+    }
     let mut next_poll = Instant::now() + config.token_poll;
     loop {
         let msg = if config.live {
@@ -108,6 +99,19 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
                     }
                 }
             }
+            Some(Msg::Request(Request::AddModule { path })) => {
+                let canon = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+                if config.live && !st.p11.iter().any(|(p, _)| canon(p) == canon(&path)) {
+                    let spec = ModuleSpec { path, source: crate::pkcs11::ModuleSource::Settings };
+                    start_module(&mut st, spec, config.token_poll, back);
+                }
+            }
+            Some(Msg::Request(Request::RemoveModule { path })) => {
+                // Dropping the sender ends the module's thread, which unloads it.
+                st.p11.retain(|(p, _)| *p != path);
+                st.p11_reports.retain(|(p, _, _)| *p != path);
+                publish(&mut st, &mut sink, false);
+            }
             Some(Msg::Request(Request::Refresh)) => {
                 if !config.live {
                     st.readers = reader::list_blocking();
@@ -135,6 +139,19 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
     }
 }
 
+/// Starts the thread that owns one module (live app).
+fn start_module(st: &mut State, spec: ModuleSpec, poll: std::time::Duration, back: &Sender<Msg>) {
+    let (tx, prx) = mpsc::channel();
+    let (back, path) = (back.clone(), spec.path.clone());
+    let started = std::thread::Builder::new()
+        .name("ecert-pkcs11".into())
+        .spawn(move || pkcs11_thread(spec, poll, &prx, &back));
+    if started.is_ok() {
+        st.p11.push((path.clone(), tx));
+        st.p11_reports.push((path, Vec::new(), None));
+    }
+}
+
 /// An answer for a request no module can take (its module is gone).
 fn not_found_event(request: Request) -> Option<Event> {
     match request {
@@ -146,7 +163,7 @@ fn not_found_event(request: Request) -> Option<Event> {
             let result = Err(TokenError::NotFound { reference: token.to_string() });
             Some(Event::Certificates { token, result })
         }
-        Request::Refresh => None,
+        Request::Refresh | Request::AddModule { .. } | Request::RemoveModule { .. } => None,
     }
 }
 
@@ -187,6 +204,7 @@ fn pkcs11_thread(spec: ModuleSpec, poll: std::time::Duration, rx: &Receiver<Requ
                 let result = open_pkcs11(&modules, &token).and_then(|mut t| operation.run(t.as_mut()));
                 back.send(Msg::Forward(Event::Finished { token, result })).is_ok()
             }
+            Some(Request::AddModule { .. } | Request::RemoveModule { .. }) => true,
         };
         if !sent {
             return;
