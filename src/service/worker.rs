@@ -99,18 +99,11 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
                     }
                 }
             }
-            Some(Msg::Request(Request::AddModule { path })) => {
-                let canon = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-                if config.live && !st.p11.iter().any(|(p, _)| canon(p) == canon(&path)) {
-                    let spec = ModuleSpec { path, source: crate::pkcs11::ModuleSource::Settings };
-                    start_module(&mut st, spec, config.token_poll, back);
+            Some(Msg::Request(request @ (Request::AddModule { .. } | Request::RemoveModule { .. }))) => {
+                if config.live {
+                    change_modules(&mut st, request, config.token_poll, back);
+                    publish(&mut st, &mut sink, false);
                 }
-            }
-            Some(Msg::Request(Request::RemoveModule { path })) => {
-                // Dropping the sender ends the module's thread, which unloads it.
-                st.p11.retain(|(p, _)| *p != path);
-                st.p11_reports.retain(|(p, _, _)| *p != path);
-                publish(&mut st, &mut sink, false);
             }
             Some(Msg::Request(Request::Refresh)) => {
                 if !config.live {
@@ -136,6 +129,23 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
                 publish(&mut st, &mut sink, false);
             }
         }
+    }
+}
+
+/// Adds a module (unless one with the same file is loaded) or removes one.
+fn change_modules(st: &mut State, request: Request, poll: std::time::Duration, back: &Sender<Msg>) {
+    let canon = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    match request {
+        Request::AddModule { path } if !st.p11.iter().any(|(p, _)| canon(p) == canon(&path)) => {
+            let spec = ModuleSpec { path, source: crate::pkcs11::ModuleSource::Settings };
+            start_module(st, spec, poll, back);
+        }
+        Request::RemoveModule { path } => {
+            // Dropping the sender ends the module's thread, which unloads it.
+            st.p11.retain(|(p, _)| *p != path);
+            st.p11_reports.retain(|(p, _, _)| *p != path);
+        }
+        _ => {}
     }
 }
 
