@@ -2,6 +2,11 @@
 //! `x509-cert` crate into a display model (names, validity, serial, fingerprints). Parsing
 //! is the only thing done here; trust decisions live in `verify`.
 
+pub mod fields;
+pub mod kind;
+#[cfg(test)]
+mod test_cert;
+
 use der::Decode;
 use serde::Serialize;
 use sha2::{Digest, Sha256};

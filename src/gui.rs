@@ -9,14 +9,20 @@ mod bridge;
 mod certs;
 mod detail;
 mod diagnostics_page;
+mod dialogs;
 mod events;
 mod file_picker;
 mod find;
+mod import_dialog;
 mod install_dialog;
+mod keygen_dialog;
+mod modules;
 mod pin_dialog;
 mod remove_dialog;
+mod renew_dialog;
 mod settings_page;
 mod sidebar;
+mod sign_dialog;
 mod style;
 mod top_bar;
 mod verification;
@@ -88,11 +94,15 @@ pub struct App {
     pub anchors: anchors::Anchors,
     /// The "Find a certificate" page.
     pub find: find::Find,
+    /// The certificate page's tab and last saved file.
+    pub detail: detail::Page,
     /// The file picker, shown over the screen while open, and what the file is for.
     pub picker: Option<(file_picker::FilePicker, file_picker::PickFor)>,
     /// The folder of the last picked file (the picker opens there next).
     pub last_folder: Option<std::path::PathBuf>,
     requests: Option<Sender<Request>>,
+    /// The key made by the key dialog this session (location, SubjectPublicKeyInfo).
+    last_key: Option<(String, Vec<u8>)>,
 }
 
 /// What the main pane shows.
@@ -102,6 +112,10 @@ pub enum Screen {
     Pin(pin_dialog::PinDialog),
     Remove(remove_dialog::RemoveDialog),
     Install(install_dialog::InstallDialog),
+    Keygen(keygen_dialog::KeygenDialog),
+    Import(import_dialog::ImportDialog),
+    Sign(sign_dialog::SignDialog),
+    Renew(renew_dialog::RenewDialog),
     Settings,
     Diagnostics,
     /// Search a certificate directory.
@@ -138,6 +152,22 @@ pub enum Message {
     OpenInstall,
     /// A message of the install dialog.
     Install(install_dialog::InstallMsg),
+    /// The user asked to generate a key and a certificate request.
+    OpenKeygen,
+    /// A message of that dialog.
+    Keygen(keygen_dialog::Msg),
+    /// The user asked to import an issued certificate.
+    OpenImport,
+    /// A message of that dialog.
+    Import(import_dialog::Msg),
+    /// The user asked for a test signature with certificate `n`'s key.
+    OpenSign(usize),
+    /// A message of that dialog.
+    Sign(sign_dialog::Msg),
+    /// The user asked to renew or replace certificate `n`.
+    OpenRenew(usize),
+    /// A message of that dialog.
+    Renew(renew_dialog::Msg),
     /// The user asked to remove certificate `n`.
     OpenRemove(usize),
     /// A message of the remove dialog.
@@ -172,6 +202,12 @@ pub enum Message {
     Browse(file_picker::PickFor),
     /// A message of the file picker.
     Picker(file_picker::Msg),
+    /// Use one more PKCS#11 module (saved in settings, loaded by the service).
+    AddModule(std::path::PathBuf),
+    /// Stop using a module the user added.
+    RemoveModule(std::path::PathBuf),
+    /// The module list was saved (status text) or not.
+    ModuleSaved(Result<String, String>),
     /// Open the in-process demo card.
     OpenDemo,
     /// The demo card is ready (or could not be made).
@@ -182,6 +218,8 @@ pub enum Message {
     VerifyCert(usize),
     /// The check of certificate `n` finished.
     Verified(usize, Result<Box<ecert::verify::Report>, String>),
+    /// A message of the certificate page (tabs, export, copy, open folder).
+    Detail(detail::Msg),
 }
 
 /// Typed text that must not appear in logs.
@@ -255,9 +293,11 @@ impl App {
             revocation_checking: false,
             anchors: anchors::Anchors::default(),
             find: find::Find::default(),
+            detail: detail::Page::default(),
             picker: None,
             last_folder: None,
             requests: None,
+            last_key: None,
         }
     }
 
@@ -284,7 +324,7 @@ impl App {
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::ServiceReady(tx) => self.requests = Some(tx),
-            Message::Service(event) => self.on_event(event),
+            Message::Service(event) => return self.on_event(event),
             Message::SelectToken(token) => self.select(token),
             Message::SetLanguage(lang) => {
                 i18n::set_language(lang);
@@ -332,19 +372,7 @@ impl App {
                 self.select(TokenRef::File { path });
             }
             Message::FilePassword(Secret(p)) => self.file_password = zeroize::Zeroizing::new(p),
-            Message::UnlockFile => {
-                let password = ecert::secret::Password::new(std::mem::take(&mut *self.file_password));
-                if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
-                    let auth =
-                        ecert::token::Auth { password: Some(password), ..ecert::token::Auth::default() };
-                    self.certs = Some(Certs::Loading);
-                    self.screen = Screen::Certificates;
-                    let _ = tx.send(Request::Run {
-                        token,
-                        operation: ecert::service::Operation::Certificates { auth },
-                    });
-                }
-            }
+            Message::UnlockFile => self.unlock_file(),
             Message::SettingsSaved(result) => {
                 if let Err(e) = result {
                     self.status = Some(i18n::text_args("status-settings-error", &[("error", e)]));
@@ -352,6 +380,7 @@ impl App {
             }
             Message::OpenCert(i) => {
                 self.status = None;
+                self.detail = detail::Page::default();
                 self.screen = Screen::Detail(i);
                 return self.verify_cert(i);
             }
@@ -359,6 +388,9 @@ impl App {
             Message::Key(event) => return self.on_key(&event),
             Message::Browse(purpose) => return self.browse(purpose),
             Message::Picker(msg) => return self.on_picker(msg),
+            Message::AddModule(path) => return self.add_module(path),
+            Message::RemoveModule(path) => return self.remove_module(path),
+            Message::ModuleSaved(result) => self.status = Some(result.unwrap_or_else(|e| e)),
             Message::OpenDemo => return actions::open_demo(),
             Message::DemoReady(result) => self.on_demo_ready(result),
             Message::Verified(i, result) => self.on_verified(i, result),
@@ -372,13 +404,17 @@ impl App {
             Message::Remove(msg) => self.on_remove(msg),
             Message::OpenInstall => self.open_install(),
             Message::Install(msg) => return self.on_install(msg),
+            Message::OpenKeygen => self.open_keygen(),
+            Message::Keygen(msg) => return self.on_keygen(msg),
+            Message::OpenImport => self.open_import(),
+            Message::Import(msg) => return self.on_import(msg),
+            Message::OpenSign(i) => self.open_sign(i),
+            Message::Sign(msg) => return self.on_sign(msg),
+            Message::OpenRenew(i) => return self.open_renew(i),
+            Message::Renew(msg) => return self.on_renew(msg),
             Message::ExportPem(i) => return self.export(i),
-            Message::Exported(result) => {
-                self.status = Some(match result {
-                    Ok(path) => i18n::text_args("status-exported", &[("path", path)]),
-                    Err(e) => e,
-                });
-            }
+            Message::Detail(msg) => return self.on_detail(msg),
+            Message::Exported(result) => self.on_exported(result),
         }
         Task::none()
     }
@@ -405,11 +441,16 @@ impl App {
             Screen::Pin(dialog) => dialog.view(self.text_size).map(Message::Pin),
             Screen::Remove(dialog) => dialog.view(self.text_size).map(Message::Remove),
             Screen::Install(dialog) => dialog.view(self.text_size).map(Message::Install),
+            Screen::Keygen(dialog) => dialog.view(self.text_size).map(Message::Keygen),
+            Screen::Import(dialog) => dialog.view(self.text_size).map(Message::Import),
+            Screen::Sign(dialog) => dialog.view(self.text_size).map(Message::Sign),
+            Screen::Renew(dialog) => dialog.view(self.text_size).map(Message::Renew),
             Screen::Detail(i) => match &self.certs {
                 Some(Certs::Loaded(list)) if *i < list.len() => {
                     let report = self.verification.as_ref().filter(|(n, _)| n == i).map(|(_, r)| r.as_ref());
                     let check = detail::Check { report, running: self.verifying == Some(*i) };
-                    detail::view(&list[*i], *i, self.text_size, certs::now(), self.status.as_deref(), check)
+                    let (size, status) = (self.text_size, self.status.as_deref());
+                    detail::view(&list[*i], *i, size, certs::now(), status, check, &self.detail)
                 }
                 _ => certs::view(self),
             },

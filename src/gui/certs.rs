@@ -18,6 +18,8 @@ pub enum Empty {
     ServiceNotRunning,
     NoReader,
     NoCard,
+    /// A card is in a reader but neither our PIV driver nor any loaded module knows it.
+    NeedsSoftware,
     Choose,
 }
 
@@ -34,6 +36,8 @@ pub fn empty_state(app: &App) -> Option<Empty> {
         Empty::NoReader
     } else if !snap.readers.iter().any(|r| r.card_present) {
         Empty::NoCard
+    } else if snap.readers.iter().any(|r| r.card_present && !r.exclusive) {
+        Empty::NeedsSoftware
     } else {
         Empty::Choose
     })
@@ -46,6 +50,7 @@ pub fn empty_text(e: Empty) -> (String, String) {
         Empty::ServiceNotRunning => ("empty-service-title", "empty-service-body"),
         Empty::NoReader => ("empty-no-reader-title", "empty-no-reader-body"),
         Empty::NoCard => ("empty-no-card-title", "empty-no-card-body"),
+        Empty::NeedsSoftware => ("empty-software-title", "empty-software-body"),
         Empty::Choose => ("title-certificates", "empty-choose"),
     };
     (i18n::text(t), i18n::text(b))
@@ -124,6 +129,13 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .style(button::secondary)
                 .on_press(Message::OpenInstall),
         );
+        for (label, message) in
+            [("btn-keygen-start", Message::OpenKeygen), ("btn-import-start", Message::OpenImport)]
+        {
+            actions = actions.push(
+                button(text(i18n::text(label)).size(size.body())).style(button::secondary).on_press(message),
+            );
+        }
         col = col.push(actions);
     }
     match &app.certs {

@@ -1,14 +1,23 @@
-//! One certificate, readable: owner, issuer, serial, validity with days left, fingerprint;
-//! a banner from 90 days before expiry saying what to do; the validity check (trusted /
-//! not trusted / could not check, with the chain); save as PEM.
+//! One certificate, readable, in four tabs: General (owner, issuer, e-Cert type, validity with
+//! days left, the renewal banner from 90 days before expiry, a trusted / not trusted / revoked
+//! badge), Details (every field and extension), Chain (each certificate with its status) and
+//! Revocation (source, time checked, next update). Below the tabs: save as PEM or DER, copy,
+//! check now, remove, and open the folder of a saved file. File and process work runs in
+//! tasks ([`export`]), never in `update`.
+
+mod export;
+mod general;
+mod tabs;
+
+pub use export::export_pem;
 
 use ecert::cert::CertSummary;
 use ecert::i18n;
 use ecert::token::CertObject;
-use iced::widget::{button, column, container, row, text};
-use iced::{Element, Length};
+use iced::widget::{button, column, container, row, scrollable, text};
+use iced::{Element, Length, Padding, Task};
 
-use super::{Message, TextSize};
+use super::{App, Certs, Message, TextSize};
 
 /// Days before notAfter from which the renewal banner shows.
 pub const RENEW_BANNER_DAYS: i64 = 90;
@@ -25,10 +34,6 @@ pub fn banner(s: &CertSummary, now: u64) -> Option<String> {
     }
 }
 
-fn date(unix: u64) -> String {
-    i18n::date(unix)
-}
-
 /// The validity check shown on the page: its report, or that it is running.
 #[derive(Clone, Copy)]
 pub struct Check<'a> {
@@ -36,6 +41,105 @@ pub struct Check<'a> {
     pub running: bool,
 }
 
+/// The page's tabs, in the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    General,
+    Details,
+    Chain,
+    Revocation,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::General, Tab::Details, Tab::Chain, Tab::Revocation];
+
+    fn message_id(self) -> &'static str {
+        match self {
+            Tab::General => "tab-general",
+            Tab::Details => "tab-details",
+            Tab::Chain => "tab-chain",
+            Tab::Revocation => "tab-revocation",
+        }
+    }
+}
+
+/// What the page remembers while it is open (reset when a certificate opens).
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub tab: Tab,
+    /// The file last saved from this page, for "Open folder".
+    pub exported: Option<std::path::PathBuf>,
+}
+
+/// Messages of the certificate page.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// Show one tab.
+    ShowTab(Tab),
+    /// Save certificate `n` as a DER file.
+    ExportDer(usize),
+    /// Put certificate `n` on the clipboard as PEM.
+    CopyPem(usize),
+    /// Open the folder of the file last saved.
+    OpenFolder,
+    /// The file manager was started (or not).
+    FolderOpened(Result<(), String>),
+}
+
+impl App {
+    /// Handles a message of the certificate page; files and processes only through tasks.
+    pub(super) fn on_detail(&mut self, msg: Msg) -> Task<Message> {
+        match msg {
+            Msg::ShowTab(tab) => self.detail.tab = tab,
+            Msg::ExportDer(i) => {
+                let Some(cert) = self.cert(i) else { return Task::none() };
+                let (der, file) = (cert.der.clone(), export::file_name(cert, "der"));
+                return Task::perform(async move { export::export_der(&der, &file) }, Message::Exported);
+            }
+            Msg::CopyPem(i) => {
+                let Some(cert) = self.cert(i) else { return Task::none() };
+                match export::pem(&cert.der) {
+                    Ok(pem) => {
+                        self.status = Some(i18n::text("status-pem-copied"));
+                        return iced::clipboard::write(pem);
+                    }
+                    Err(e) => self.status = Some(e),
+                }
+            }
+            Msg::OpenFolder => {
+                let Some(path) = self.detail.exported.clone() else { return Task::none() };
+                return Task::perform(async move { export::open_folder_blocking(&path) }, |r| {
+                    Message::Detail(Msg::FolderOpened(r))
+                });
+            }
+            Msg::FolderOpened(result) => {
+                if let Err(e) = result {
+                    self.status = Some(i18n::text_args("status-folder-error", &[("error", e)]));
+                }
+            }
+        }
+        Task::none()
+    }
+
+    /// A file was saved (or not): say where, and remember it for "Open folder".
+    pub(super) fn on_exported(&mut self, result: Result<String, String>) {
+        self.detail.exported = result.as_ref().ok().map(std::path::PathBuf::from);
+        self.status = Some(match result {
+            Ok(path) => i18n::text_args("status-exported", &[("path", path)]),
+            Err(e) => e,
+        });
+    }
+
+    fn cert(&self, i: usize) -> Option<&CertObject> {
+        match &self.certs {
+            Some(Certs::Loaded(list)) => list.get(i),
+            _ => None,
+        }
+    }
+}
+
+/// The page: back, title, tab buttons, the selected tab (scrolling), actions, status.
 pub fn view<'a>(
     cert: &'a CertObject,
     index: usize,
@@ -43,6 +147,7 @@ pub fn view<'a>(
     now: u64,
     status: Option<&'a str>,
     check: Check<'a>,
+    page: &Page,
 ) -> Element<'a, Message> {
     let mut col = column![
         button(text(i18n::text("btn-back")).size(size.body()))
@@ -54,78 +159,60 @@ pub fn view<'a>(
     let Some(s) = &cert.summary else {
         return col.push(text(i18n::text("label-unreadable")).size(size.body())).into();
     };
-    if let Some(b) = banner(s, now) {
-        col = col.push(
-            container(text(b).size(size.heading()))
-                .padding(12)
-                .width(Length::Fill)
-                .style(container::rounded_box),
-        );
-    }
-    let field = |label: &str, value: String| {
-        column![text(i18n::text(label)).size(size.small()), text(value).size(size.body())].spacing(2)
+    let tab_buttons: Vec<Element<'a, Message>> = Tab::ALL
+        .iter()
+        .map(|&t| {
+            button(text(i18n::text(t.message_id())).size(size.body()))
+                .padding([6, 16])
+                .style(if t == page.tab { button::primary } else { button::secondary })
+                .on_press(Message::Detail(Msg::ShowTab(t)))
+                .into()
+        })
+        .collect();
+    col = col.push(row(tab_buttons).spacing(6).wrap());
+    let body = match page.tab {
+        Tab::General => general::view(cert, s, size, now, check),
+        Tab::Details => tabs::details(cert, size),
+        Tab::Chain => tabs::chain(check, size),
+        Tab::Revocation => tabs::revocation(cert, check, size),
     };
-    let days = s.days_left(now);
-    let until = if days < 0 {
-        format!("{} · {}", date(s.not_after), i18n::text("label-expired"))
-    } else {
-        format!(
-            "{} · {}",
-            date(s.not_after),
-            i18n::text_args("label-days-left", &[("days", days.to_string())])
-        )
-    };
-    col = col
-        .push(field("label-owner", s.subject.clone()))
-        .push(field("label-issuer", s.issuer.clone()))
-        .push(field("label-serial", s.serial.clone()))
-        .push(field("label-valid-from", date(s.not_before)))
-        .push(field("label-valid-until", until))
-        .push(field("label-fingerprint", s.sha256.clone()));
-    if let Some(report) = check.report {
-        col = col.push(super::verification::view(report, size));
-    } else if check.running {
-        col = col.push(text(i18n::text("status-verifying")).size(size.body()));
-    }
-    col = col.push(
-        row![
-            button(text(i18n::text("btn-export-pem")).size(size.body()))
-                .style(button::primary)
-                .padding(10)
-                .on_press(Message::ExportPem(index)),
-            button(text(i18n::text("btn-verify")).size(size.body()))
-                .style(button::secondary)
-                .padding(10)
-                .on_press_maybe((!check.running).then_some(Message::VerifyCert(index))),
-            button(text(i18n::text("btn-remove-start")).size(size.body()))
-                .style(button::secondary)
-                .padding(10)
-                .on_press(Message::OpenRemove(index)),
-        ]
-        .spacing(10),
-    );
+    // Room on the right so the scroll bar never covers text.
+    let body = container(body).padding(Padding::ZERO.right(16));
+    col = col.push(scrollable(body).height(Length::Fill).width(Length::Fill));
+    col = col.push(actions(index, size, check, page.exported.is_some()));
     if let Some(status) = status {
         col = col.push(text(status).size(size.body()));
     }
     col.into()
 }
 
-/// Writes a certificate as PEM into the user's Documents folder (home if none), never
-/// overwriting; returns the path. Runs in a task.
-pub fn export_pem(der: &[u8], file: &str) -> Result<String, String> {
-    let dir = directories::UserDirs::new()
-        .and_then(|u| {
-            u.document_dir().map(std::path::Path::to_path_buf).or_else(|| Some(u.home_dir().to_path_buf()))
-        })
-        .ok_or_else(|| "no home folder".to_owned())?;
-    let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, der)
-        .map_err(|e| e.to_string())?;
-    let mut path = dir.join(file);
-    let mut n = 1;
-    while path.exists() {
-        n += 1;
-        path = dir.join(format!("{n}-{file}"));
+/// The actions under the tabs: one list, so more buttons slot in (it wraps when narrow).
+fn actions<'a>(index: usize, size: TextSize, check: Check<'a>, exported: bool) -> Element<'a, Message> {
+    let action = |id: &str, primary: bool, msg: Option<Message>| -> Element<'a, Message> {
+        button(text(i18n::text(id)).size(size.body()))
+            .style(if primary { button::primary } else { button::secondary })
+            .padding(10)
+            .on_press_maybe(msg)
+            .into()
+    };
+    let mut items = vec![
+        action("btn-export-pem", true, Some(Message::ExportPem(index))),
+        action("btn-export-der", false, Some(Message::Detail(Msg::ExportDer(index)))),
+        action("btn-copy-pem", false, Some(Message::Detail(Msg::CopyPem(index)))),
+    ];
+    if exported {
+        items.push(action("btn-open-folder", false, Some(Message::Detail(Msg::OpenFolder))));
     }
-    std::fs::write(&path, pem).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(path.display().to_string())
+    items.extend([
+        action("btn-verify", false, (!check.running).then_some(Message::VerifyCert(index))),
+        action("btn-renew-open", false, Some(Message::OpenRenew(index))),
+        action("btn-sign-start", false, Some(Message::OpenSign(index))),
+        action("btn-remove-start", false, Some(Message::OpenRemove(index))),
+    ]);
+    row(items).spacing(10).wrap().vertical_spacing(10).into()
+}
+
+/// A label over its value (small then body text).
+fn field<'a>(label: String, value: String, size: TextSize) -> Element<'a, Message> {
+    column![text(label).size(size.small()), text(value).size(size.body())].spacing(2).into()
 }

@@ -38,7 +38,7 @@ impl App {
         Task::perform(async move { detail::export_pem(&der, &file) }, Message::Exported)
     }
 
-    pub(super) fn on_event(&mut self, event: Event) {
+    pub(super) fn on_event(&mut self, event: Event) -> Task<Message> {
         match event {
             Event::Snapshot(snap) => {
                 // A selected token that went away (card pulled) is deselected.
@@ -54,6 +54,7 @@ impl App {
                 if let (Screen::Pin(dialog), Some(facts)) = (&mut self.screen, facts) {
                     dialog.facts = Some(facts);
                 }
+                self.guided_facts();
             }
             Event::Finished { token: token @ TokenRef::File { .. }, result }
                 if self.selected.as_ref() == Some(&token) =>
@@ -63,6 +64,15 @@ impl App {
                     Ok(_) => Certs::Loaded(Vec::new()),
                     Err(e) => Certs::Failed(e),
                 });
+            }
+            Event::Finished { token, result }
+                if self.selected.as_ref() == Some(&token) && self.in_guided_dialog() =>
+            {
+                // The key, request, import, signature and renewal dialogs need the outcome itself.
+                if let Some(tx) = &self.requests {
+                    let _ = tx.send(Request::Refresh);
+                }
+                return self.guided_finished(result);
             }
             Event::Finished { token, result } if self.selected.as_ref() == Some(&token) => {
                 let facts = self.selected_token().and_then(|t| t.pin);
@@ -94,6 +104,20 @@ impl App {
                 });
             }
             _ => {}
+        }
+        Task::none()
+    }
+
+    /// Decrypts the selected e-Cert file with the typed password: one attempt, sent to the
+    /// service; the password leaves the app state as it goes.
+    pub(super) fn unlock_file(&mut self) {
+        let password = ecert::secret::Password::new(std::mem::take(&mut *self.file_password));
+        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+            let auth = ecert::token::Auth { password: Some(password), ..ecert::token::Auth::default() };
+            self.certs = Some(Certs::Loading);
+            self.screen = Screen::Certificates;
+            let operation = ecert::service::Operation::Certificates { auth };
+            let _ = tx.send(Request::Run { token, operation });
         }
     }
 

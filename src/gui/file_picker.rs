@@ -15,6 +15,10 @@ use super::TextSize;
 
 /// The extensions of e-Cert files (PKCS#12).
 pub const P12_FILES: &[&str] = &["p12", "pfx"];
+/// Shared libraries a PKCS#11 module can be (Linux/BSD, macOS, Windows).
+pub const MODULE_FILES: &[&str] = &["so", "dylib", "dll"];
+/// Certificates as CAs issue them (PEM or DER).
+pub const CERT_FILES: &[&str] = &["pem", "crt", "cer", "der"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -197,12 +201,20 @@ pub enum PickFor {
     OpenFile,
     /// The install dialog's e-Cert file.
     Install,
+    /// A PKCS#11 module for Settings.
+    Module,
+    /// The issued certificate for the import dialog.
+    IssuedCertificate,
+    /// The renewed e-Cert for the renew dialog.
+    RenewedCertificate,
 }
 
 impl PickFor {
     fn kinds(self) -> &'static [&'static str] {
         match self {
             PickFor::OpenFile | PickFor::Install => P12_FILES,
+            PickFor::Module => MODULE_FILES,
+            PickFor::IssuedCertificate | PickFor::RenewedCertificate => CERT_FILES,
         }
     }
 }
@@ -236,6 +248,13 @@ impl super::App {
                     }
                     PickFor::Install => {
                         self.update(super::Message::Install(super::install_dialog::InstallMsg::Path(chosen)))
+                    }
+                    PickFor::Module => self.update(super::Message::AddModule(path)),
+                    PickFor::IssuedCertificate => {
+                        self.update(super::Message::Import(super::import_dialog::Msg::Path(chosen)))
+                    }
+                    PickFor::RenewedCertificate => {
+                        self.update(super::Message::Renew(super::renew_dialog::Msg::Path(chosen)))
                     }
                 }
             }
@@ -303,7 +322,7 @@ mod tests {
         let dir = scratch("app");
         let (mut app, _) = app_with_a_card();
         app.last_folder = Some(dir.clone());
-        click(&mut app, "Choose a file…");
+        click(&mut app, "Choose an e-Cert file…");
         assert!(shows(&app, "Choose a file") && shows(&app, "Up one folder"));
         let _ = app.update(Message::Picker(Msg::Listed(dir.clone(), list(&dir, P12_FILES))));
         assert!(shows(&app, "a.pfx") && !shows(&app, "notes.txt"), "only e-Cert files are offered");
@@ -311,5 +330,25 @@ mod tests {
         assert!(app.picker.is_none(), "the picker closes on a choice");
         assert_eq!(app.files, vec![dir.join("a.pfx")]);
         assert!(matches!(app.screen, Screen::FilePassword), "the file's password is asked next");
+    }
+
+    #[test]
+    fn simulated_user_picks_the_issued_certificate_for_the_import_dialog() {
+        use crate::gui::tests::{app_with_a_card, click, lang_lock, shows};
+        use crate::gui::{Message, Screen};
+        let _lang = lang_lock();
+        i18n::set_language(i18n::Language::English);
+        let dir = scratch("import");
+        let (mut app, _) = app_with_a_card();
+        app.last_folder = Some(dir.clone());
+        click(&mut app, "Import issued certificate…");
+        click(&mut app, "Choose a file…");
+        let _ = app.update(Message::Picker(Msg::Listed(dir.clone(), list(&dir, CERT_FILES))));
+        assert!(shows(&app, "cert.pem") && !shows(&app, "a.pfx"), "only certificate files are offered");
+        click(&mut app, "cert.pem");
+        match &app.screen {
+            Screen::Import(d) => assert_eq!(d.path, dir.join("cert.pem").display().to_string()),
+            _ => panic!("the import dialog is gone"),
+        }
     }
 }

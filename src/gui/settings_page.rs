@@ -2,7 +2,7 @@
 //! trust anchors (see `anchors`), and the PKCS#11 modules found.
 
 use ecert::i18n::{self, Language};
-use ecert::pkcs11::ModuleStatus;
+use ecert::pkcs11::{ModuleSource, ModuleStatus};
 use iced::widget::{button, column, row, scrollable, text, Column};
 use iced::{Element, Length};
 
@@ -74,11 +74,33 @@ pub fn view<'a>(
             || m.library.clone().unwrap_or_default(),
             |e| i18n::text_args("label-module-error", &[("error", e.clone())]),
         );
-        col = col.push(column![
-            text(m.path.display().to_string()).size(size.body()),
-            text(state).size(size.small())
-        ]);
+        let source = i18n::text(match m.source {
+            ModuleSource::Settings => "module-source-user",
+            ModuleSource::Environment => "module-source-env",
+            ModuleSource::P11Kit { .. } => "module-source-p11kit",
+            ModuleSource::WellKnown => "module-source-known",
+        });
+        let mut lines =
+            column![text(m.path.display().to_string()).size(size.body()), text(source).size(size.small())];
+        if !state.is_empty() {
+            lines = lines.push(text(state).size(size.small()));
+        }
+        let mut entry = row![lines.width(Length::Fill)].spacing(8).align_y(iced::Alignment::Center);
+        if m.source == ModuleSource::Settings {
+            entry = entry.push(
+                button(text(i18n::text("btn-remove-module")).size(size.small()))
+                    .style(button::secondary)
+                    .on_press(Message::RemoveModule(m.path.clone())),
+            );
+        }
+        col = col.push(entry);
     }
+    col = col.push(
+        button(text(i18n::text("btn-add-module")).size(size.body()))
+            .style(button::secondary)
+            .padding(8)
+            .on_press(Message::Browse(super::file_picker::PickFor::Module)),
+    );
     if let Some(status) = status {
         col = col.push(text(status).size(size.body()));
     }

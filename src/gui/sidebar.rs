@@ -142,7 +142,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     .on_press(Message::OpenFile),
             ]
             .spacing(6),
-            button(text(i18n::text("btn-browse")).size(size.small()))
+            button(text(i18n::text("btn-browse-ecert")).size(size.small()))
                 .style(button::secondary)
                 .on_press(Message::Browse(super::file_picker::PickFor::OpenFile)),
         ]

@@ -56,6 +56,9 @@ fn empty_states_follow_the_devices() {
     assert_eq!(empty_state(&app), Some(Empty::NoReader));
     let _ = app.update(snapshot(PcscStatus::Running, vec![reader("Virtual PCD 00 00", false)], vec![]));
     assert_eq!(empty_state(&app), Some(Empty::NoCard));
+    let _ = app.update(snapshot(PcscStatus::Running, vec![reader("Virtual PCD 00 00", true)], vec![]));
+    assert_eq!(empty_state(&app), Some(Empty::NeedsSoftware), "a card nothing can read");
+    assert!(empty_text(Empty::NeedsSoftware).1.contains("Settings → Token software"));
     let _ = app.update(snapshot(
         PcscStatus::Running,
         vec![reader("Virtual PCD 00 00", true)],

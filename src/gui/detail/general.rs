@@ -1,0 +1,110 @@
+//! The "General" tab: who the certificate is for, who issued it, which kind of e-Cert it is,
+//! how long it is valid (with the renewal banner), and the validity check as a badge.
+
+use ecert::cert::{kind, CertSummary};
+use ecert::i18n;
+use ecert::token::CertObject;
+use ecert::verify::{Reason, Report, Verdict};
+use iced::widget::{column, container, text};
+use iced::{Element, Length};
+
+use super::super::{verification, Message, TextSize};
+use super::{banner, field, Check};
+
+/// What the badge says, and its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    Trusted,
+    NotTrusted,
+    Revoked,
+    Unknown,
+    Checking,
+    NotChecked,
+}
+
+impl Badge {
+    pub fn of(check: Check<'_>) -> Self {
+        match check.report {
+            Some(r) => Self::of_report(r),
+            None if check.running => Badge::Checking,
+            None => Badge::NotChecked,
+        }
+    }
+
+    fn of_report(r: &Report) -> Self {
+        match (r.verdict, &r.reason) {
+            (Verdict::Valid, _) => Badge::Trusted,
+            (_, Some(Reason::Revoked { .. })) => Badge::Revoked,
+            (Verdict::Invalid, _) => Badge::NotTrusted,
+            (Verdict::Undetermined, _) => Badge::Unknown,
+        }
+    }
+
+    fn message_id(self) -> &'static str {
+        match self {
+            Badge::Trusted => "badge-trusted",
+            Badge::NotTrusted => "badge-not-trusted",
+            Badge::Revoked => "badge-revoked",
+            Badge::Unknown => "badge-unknown",
+            Badge::Checking => "status-verifying",
+            Badge::NotChecked => "badge-not-checked",
+        }
+    }
+
+    fn style(self) -> fn(&iced::Theme) -> container::Style {
+        match self {
+            Badge::Trusted => container::success,
+            Badge::NotTrusted | Badge::Revoked => container::danger,
+            Badge::Unknown => container::warning,
+            Badge::Checking | Badge::NotChecked => container::secondary,
+        }
+    }
+}
+
+pub fn view<'a>(
+    cert: &'a CertObject,
+    s: &'a CertSummary,
+    size: TextSize,
+    now: u64,
+    check: Check<'a>,
+) -> Element<'a, Message> {
+    let mut col = column![].spacing(12).width(Length::Fill);
+    if let Some(b) = banner(s, now) {
+        col = col.push(
+            container(text(b).size(size.heading()))
+                .padding(12)
+                .width(Length::Fill)
+                .style(container::rounded_box),
+        );
+    }
+    let badge = Badge::of(check);
+    let mut status = column![container(text(i18n::text(badge.message_id())).size(size.heading()))
+        .padding([4, 12])
+        .style(badge.style())]
+    .spacing(4);
+    if let Some(reason) = check.report.and_then(|r| r.reason.as_ref()) {
+        status = status.push(text(verification::reason_text(reason)).size(size.small()));
+    }
+    col = col.push(column![text(i18n::text("label-status")).size(size.small()), status].spacing(2));
+    let days = s.days_left(now);
+    let until = if days < 0 {
+        format!("{} · {}", i18n::date(s.not_after), i18n::text("label-expired"))
+    } else {
+        format!(
+            "{} · {}",
+            i18n::date(s.not_after),
+            i18n::text_args("label-days-left", &[("days", days.to_string())])
+        )
+    };
+    let kind = kind::recognise_der(&cert.der)
+        .map_or_else(|| i18n::text("label-could-not-read"), kind::Recognised::label);
+    let owner = s.subject_cn.clone().map_or_else(|| s.subject.clone(), |cn| format!("{cn} ({})", s.subject));
+    col.push(field(i18n::text("label-owner"), owner, size))
+        .push(field(i18n::text("label-issuer"), s.issuer.clone(), size))
+        .push(field(i18n::text("label-ecert-type"), kind, size))
+        .push(field(i18n::text("label-serial"), s.serial.clone(), size))
+        .push(field(i18n::text("label-valid-from"), i18n::date(s.not_before), size))
+        .push(field(i18n::text("label-valid-until"), until, size))
+        .push(field(i18n::text("label-fingerprint"), s.sha256.clone(), size))
+        .into()
+}

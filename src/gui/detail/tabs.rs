@@ -1,0 +1,103 @@
+//! The "Details", "Chain" and "Revocation" tabs: every field of the certificate
+//! ([`ecert::cert::fields`]), the checked chain, and the end entity's revocation status
+//! (RFC 5280 §6.3 CRL, RFC 6960 OCSP) with where it came from and when.
+
+use ecert::cert::fields::{self, Label, Value};
+use ecert::i18n;
+use ecert::token::CertObject;
+use ecert::verify::report::RevocationStatus;
+use iced::widget::{column, text};
+use iced::{Element, Length};
+
+use super::super::{verification, Message, TextSize};
+use super::{field, Check};
+
+/// Every field and extension, one block each; an unreadable extension says so.
+pub fn details(cert: &CertObject, size: TextSize) -> Element<'_, Message> {
+    let Ok(list) = fields::fields(&cert.der) else {
+        return text(i18n::text("label-details-unreadable")).size(size.body()).into();
+    };
+    let mut col = column![].spacing(10).width(Length::Fill);
+    for f in list {
+        let mut label = match f.label {
+            Label::Id(id) => i18n::text(id),
+            Label::Oid(oid) => oid,
+        };
+        if f.critical == Some(true) {
+            label = format!("{label} · {}", i18n::text("label-critical"));
+        }
+        let value = match f.value {
+            Value::Lines(lines) => lines.join("\n"),
+            Value::Unreadable => i18n::text("label-could-not-read"),
+        };
+        col = col.push(field(label, value, size));
+    }
+    col.into()
+}
+
+/// What a tab shows before there is a report.
+fn no_report(check: Check<'_>, size: TextSize) -> Element<'_, Message> {
+    let id = if check.running { "status-verifying" } else { "chain-not-checked" };
+    text(i18n::text(id)).size(size.body()).into()
+}
+
+/// The verdict and the chain, each certificate with its status.
+pub fn chain(check: Check<'_>, size: TextSize) -> Element<'_, Message> {
+    match check.report {
+        Some(report) => verification::view(report, size),
+        None => no_report(check, size),
+    }
+}
+
+/// Date and time (UTC) of a Unix time.
+fn when(unix: u64) -> String {
+    let stamp = ecert::ops::audit::rfc3339(unix);
+    format!("{} {} UTC", i18n::date(unix), stamp.get(11..16).unwrap_or_default())
+}
+
+/// The end entity's revocation status: source, time checked, this and next update.
+pub fn revocation<'a>(cert: &'a CertObject, check: Check<'a>, size: TextSize) -> Element<'a, Message> {
+    let Some(report) = check.report else { return no_report(check, size) };
+    let mut col = column![].spacing(10).width(Length::Fill);
+    match report.chain.last() {
+        None => col = col.push(text(i18n::text("rev-no-chain")).size(size.body())),
+        Some(entry) if entry.trust_anchor => {
+            col = col.push(text(i18n::text("rev-anchor")).size(size.body()));
+        }
+        Some(entry) => {
+            col = col.push(text(entry.subject.clone()).size(size.heading()));
+            let checked = || field(i18n::text("rev-checked-at"), when(report.validation_time), size);
+            col = match &entry.revocation {
+                RevocationStatus::NotChecked => col.push(text(i18n::text("rev-off")).size(size.body())),
+                RevocationStatus::Good { source, this_update, next_update } => col
+                    .push(text(i18n::text("rev-status-good")).size(size.heading()))
+                    .push(field(i18n::text("rev-source"), source.clone(), size))
+                    .push(checked())
+                    .push(field(i18n::text("rev-this-update"), when(*this_update), size))
+                    .push(field(
+                        i18n::text("rev-next-update"),
+                        next_update.map_or_else(|| i18n::text("rev-next-none"), when),
+                        size,
+                    )),
+                RevocationStatus::Revoked { source, revoked_at, .. } => col
+                    .push(
+                        text(i18n::text_args("rev-status-revoked", &[("date", when(*revoked_at))]))
+                            .size(size.heading()),
+                    )
+                    .push(field(i18n::text("rev-source"), source.clone(), size))
+                    .push(checked()),
+                RevocationStatus::Unknown { detail } => col
+                    .push(
+                        text(i18n::text_args("rev-status-unknown", &[("detail", detail.clone())]))
+                            .size(size.body()),
+                    )
+                    .push(checked()),
+            };
+        }
+    }
+    let sources = fields::revocation_sources(&cert.der);
+    if !sources.is_empty() {
+        col = col.push(field(i18n::text("rev-where"), sources.join("\n"), size));
+    }
+    col.into()
+}

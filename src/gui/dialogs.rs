@@ -1,0 +1,362 @@
+//! The guided key, request, import, test-signature and renewal dialogs: what they share
+//! (the tries line, the locations a token offers, credentials, the Documents folder, saving
+//! without overwriting, the dialog frame) and the app's reactions to them — opening, routing
+//! their messages, handing them the finished operation. Card work goes to the service; file
+//! work runs in a `Task`; nothing blocks `update`.
+
+use std::path::{Path, PathBuf};
+
+use ecert::i18n;
+use ecert::secret::{ManagementKey, Pin};
+use ecert::service::{Operation, Outcome, Request};
+use ecert::token::{Auth, PinFacts, TokenError, TokenKind};
+use iced::widget::{button, column, container, row, scrollable, text, text_input, Column};
+use iced::{Element, Length, Task};
+
+use super::{import_dialog, keygen_dialog, renew_dialog, sign_dialog, App, Certs, Message, Screen, TextSize};
+
+/// What the app must do after a dialog's update.
+pub enum Action<M> {
+    None,
+    Close,
+    /// Run this on the selected token (the service's card thread).
+    Send(Operation),
+    /// File work off the UI thread; its result comes back as a message of the dialog.
+    Task(Task<M>),
+    /// Choose a file with the picker (its path comes back as the dialog's path message).
+    Browse(super::file_picker::PickFor),
+}
+
+/// The PIV key slots a user key may go to (SP 800-73-4 part 1 table 4: authentication,
+/// signature, key management, card authentication).
+pub const PIV_SLOTS: [&str; 4] = ["9a", "9c", "9d", "9e"];
+
+/// The line shown before any entry: tries left, a plain warning before the last, blocked.
+pub fn tries_line(facts: Option<PinFacts>) -> Option<String> {
+    let f = facts?;
+    Some(if f.locked {
+        i18n::text("label-pin-blocked")
+    } else if f.final_try || f.tries_left == Some(1) {
+        i18n::text("label-pin-final")
+    } else if let Some(n) = f.tries_left {
+        i18n::text_args("label-pin-tries", &[("tries", n.to_string())])
+    } else {
+        return None;
+    })
+}
+
+/// Why a token of this kind cannot do key work, if it cannot (`None`: it can).
+pub fn why_not(kind: Option<TokenKind>) -> Option<String> {
+    match kind {
+        Some(TokenKind::PivCard | TokenKind::Pkcs11) => None,
+        Some(TokenKind::File) => Some(i18n::text("keys-file-note")),
+        None => Some(i18n::text("keys-no-card-note")),
+    }
+}
+
+/// Free locations for a new key: PIV slots without a certificate, or the first free
+/// PKCS#11 id.
+pub fn free_locations(kind: Option<TokenKind>, used: &[String]) -> Vec<String> {
+    match kind {
+        Some(TokenKind::PivCard) => PIV_SLOTS
+            .iter()
+            .filter(|s| !used.iter().any(|u| u.eq_ignore_ascii_case(s)))
+            .map(|s| (*s).to_owned())
+            .collect(),
+        _ => vec![super::install_dialog::free_location(used)],
+    }
+}
+
+/// Credentials for one operation: the PIN, and the factory management key a PIV card
+/// wants for writes (PKCS#11 ignores it).
+pub fn auth(pin: &str) -> Auth {
+    Auth {
+        pin: (!pin.is_empty()).then(|| Pin::new(pin.to_owned())),
+        management_key: Some(ManagementKey::factory_default()),
+        ..Auth::default()
+    }
+}
+
+/// Message and remedy for an error, localized.
+pub fn failure(e: &TokenError) -> (String, String) {
+    let t = i18n::error_text(e);
+    (t.message, t.remedy)
+}
+
+/// The user's Documents folder (home if none, else the temp folder).
+pub fn documents_dir() -> PathBuf {
+    directories::UserDirs::new()
+        .and_then(|u| u.document_dir().map(Path::to_path_buf).or_else(|| Some(u.home_dir().to_path_buf())))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Writes `bytes` as `<stem>.<ext>` in `dir`, or `<stem>-2.<ext>`…: never over a file.
+pub fn save_new_blocking(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, String> {
+    use std::io::Write;
+    let stem = stem.replace(['/', '\\', ':', ' '], "_");
+    for n in 1..1000 {
+        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem}-{n}.{ext}") };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                f.write_all(bytes)
+                    .and_then(|()| f.sync_all())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    }
+    Err(format!("{}: {}", dir.display(), i18n::text("err-other")))
+}
+
+/// A labelled input; secure fields never echo.
+pub fn field<'a, M: Clone + 'a>(
+    label: String,
+    value: &'a str,
+    secure: bool,
+    on: impl Fn(String) -> M + 'a,
+    submit: M,
+    size: TextSize,
+) -> Column<'a, M> {
+    column![
+        text(label).size(size.body()),
+        text_input("", value).secure(secure).on_input(on).on_submit(submit).size(size.body()).padding(8),
+    ]
+    .spacing(4)
+}
+
+/// A row of choice buttons (locations, key types); the chosen one is primary.
+pub fn choices<'a, M: Clone + 'a>(
+    options: impl IntoIterator<Item = (String, M, bool)>,
+    enabled: bool,
+    size: TextSize,
+) -> Element<'a, M> {
+    let mut r = row![].spacing(8);
+    for (label, msg, chosen) in options {
+        r = r.push(
+            button(text(label).size(size.body()))
+                .style(if chosen { button::primary } else { button::secondary })
+                .padding(8)
+                .on_press_maybe(enabled.then_some(msg)),
+        );
+    }
+    r.into()
+}
+
+/// The action and Close buttons: both disabled while the card works.
+pub fn buttons<'a, M: Clone + 'a>(
+    label: String,
+    press: Option<M>,
+    close: M,
+    busy: bool,
+    size: TextSize,
+) -> Element<'a, M> {
+    let label = if busy { i18n::text("status-working") } else { label };
+    row![
+        button(text(label).size(size.body())).style(button::primary).padding(10).on_press_maybe(press),
+        button(text(i18n::text("btn-close")).size(size.body()))
+            .style(button::secondary)
+            .padding(10)
+            .on_press_maybe((!busy).then_some(close)),
+    ]
+    .spacing(10)
+    .into()
+}
+
+/// The bordered frame every dialog sits in.
+pub fn frame<'a, M: 'a>(col: Column<'a, M>) -> Element<'a, M> {
+    // Large text makes a dialog taller than the window: it scrolls.
+    let boxed = container(col.spacing(12).max_width(640)).padding(20).width(Length::Fill);
+    scrollable(boxed.style(container::bordered_box)).into()
+}
+
+impl App {
+    fn pin_facts(&self) -> Option<PinFacts> {
+        self.selected_token().and_then(|t| t.pin)
+    }
+
+    fn kind(&self) -> Option<TokenKind> {
+        self.selected_token().map(|t| t.kind)
+    }
+
+    fn loaded(&self) -> &[ecert::token::CertObject] {
+        match &self.certs {
+            Some(Certs::Loaded(list)) => list,
+            _ => &[],
+        }
+    }
+
+    fn used(&self) -> Vec<String> {
+        self.loaded().iter().map(|c| c.location.clone()).collect()
+    }
+
+    /// Hands the dialog's action to the service, the executor or the screen.
+    fn act<M: Send + 'static>(&mut self, action: Action<M>, wrap: fn(M) -> Message) -> Task<Message> {
+        match action {
+            Action::None => Task::none(),
+            Action::Close => {
+                self.screen = Screen::Certificates;
+                Task::none()
+            }
+            Action::Send(operation) => {
+                if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+                    let _ = tx.send(Request::Run { token, operation });
+                }
+                Task::none()
+            }
+            Action::Task(task) => task.map(wrap),
+            Action::Browse(purpose) => self.browse(purpose),
+        }
+    }
+
+    pub(super) fn open_keygen(&mut self) {
+        // The name of the certificate on screen, else of the first one.
+        let n = if let Screen::Detail(i) = self.screen { i } else { 0 };
+        let name =
+            self.loaded().get(n).and_then(|c| c.summary.as_ref()?.subject_cn.clone()).unwrap_or_default();
+        let dialog = keygen_dialog::KeygenDialog::new(
+            why_not(self.kind()),
+            free_locations(self.kind(), &self.used()),
+            name,
+            self.pin_facts(),
+            documents_dir(),
+        );
+        self.screen = Screen::Keygen(dialog);
+    }
+
+    pub(super) fn on_keygen(&mut self, msg: keygen_dialog::Msg) -> Task<Message> {
+        let Screen::Keygen(dialog) = &mut self.screen else { return Task::none() };
+        let action = dialog.update(msg);
+        self.act(action, Message::Keygen)
+    }
+
+    pub(super) fn open_import(&mut self) {
+        let slots = if self.kind() == Some(TokenKind::PivCard) {
+            PIV_SLOTS.iter().map(|s| (*s).to_owned()).collect()
+        } else {
+            let mut v = self.used();
+            v.push(super::install_dialog::free_location(&self.used()));
+            v
+        };
+        // Keys whose public half the app knows: certificates on the token, the key made here.
+        let mut keys: Vec<(String, Vec<u8>)> = self
+            .loaded()
+            .iter()
+            .filter_map(|c| Some((c.location.clone(), ecert::cert::spki_der(&c.der).ok()?)))
+            .collect();
+        keys.extend(self.last_key.clone());
+        let dialog = import_dialog::ImportDialog::new(why_not(self.kind()), slots, keys, self.pin_facts());
+        self.screen = Screen::Import(dialog);
+    }
+
+    pub(super) fn on_import(&mut self, msg: import_dialog::Msg) -> Task<Message> {
+        let Screen::Import(dialog) = &mut self.screen else { return Task::none() };
+        let action = dialog.update(msg);
+        self.act(action, Message::Import)
+    }
+
+    pub(super) fn open_sign(&mut self, i: usize) {
+        let Some(c) = self.loaded().get(i) else { return };
+        let owner =
+            c.summary.as_ref().and_then(|s| s.subject_cn.clone()).unwrap_or_else(|| c.location.clone());
+        let dialog = sign_dialog::SignDialog::new(
+            why_not(self.kind()),
+            c.location.clone(),
+            owner,
+            &c.der,
+            self.pin_facts(),
+        );
+        self.screen = Screen::Sign(dialog);
+    }
+
+    pub(super) fn on_sign(&mut self, msg: sign_dialog::Msg) -> Task<Message> {
+        let Screen::Sign(dialog) = &mut self.screen else { return Task::none() };
+        let action = dialog.update(msg);
+        self.act(action, Message::Sign)
+    }
+
+    pub(super) fn open_renew(&mut self, i: usize) -> Task<Message> {
+        let Some(c) = self.loaded().get(i) else { return Task::none() };
+        let owner =
+            c.summary.as_ref().and_then(|s| s.subject_cn.clone()).unwrap_or_else(|| c.location.clone());
+        let old = (c.location.clone(), owner, c.der.clone());
+        let free = free_locations(self.kind(), &self.used());
+        let dialog = renew_dialog::RenewDialog::new(
+            why_not(self.kind()),
+            old,
+            free,
+            self.pin_facts(),
+            renew_dialog::Folders::user(),
+        );
+        let cards =
+            self.selected_token().map(|t| vec![ecert::ops::workflow::card_id(t), t.reference.to_string()]);
+        let look = cards.map(|cards| dialog.look_for_pending(cards));
+        self.screen = Screen::Renew(dialog);
+        look.map_or_else(Task::none, |action| self.act(action, Message::Renew))
+    }
+
+    pub(super) fn on_renew(&mut self, msg: renew_dialog::Msg) -> Task<Message> {
+        let Screen::Renew(dialog) = &mut self.screen else { return Task::none() };
+        let action = dialog.update(msg);
+        self.act(action, Message::Renew)
+    }
+
+    /// The card's latest PIN facts reach an open dialog (tries left stay current).
+    pub(super) fn guided_facts(&mut self) {
+        let Some(facts) = self.pin_facts() else { return };
+        match &mut self.screen {
+            Screen::Keygen(d) => d.facts = Some(facts),
+            Screen::Import(d) => d.facts = Some(facts),
+            Screen::Sign(d) => d.facts = Some(facts),
+            Screen::Renew(d) => d.facts = Some(facts),
+            _ => {}
+        }
+    }
+
+    /// Whether one of these dialogs is open.
+    pub(super) fn in_guided_dialog(&self) -> bool {
+        matches!(self.screen, Screen::Keygen(_) | Screen::Import(_) | Screen::Sign(_) | Screen::Renew(_))
+    }
+
+    /// Whether one of these dialogs waits for the card or a file (Escape does not close it).
+    pub(super) fn guided_busy(&self) -> bool {
+        match &self.screen {
+            Screen::Keygen(d) => d.busy(),
+            Screen::Import(d) => d.busy(),
+            Screen::Sign(d) => d.busy,
+            Screen::Renew(d) => d.busy(),
+            _ => false,
+        }
+    }
+
+    /// The card answered one of these dialogs; a follow-up (the request after the key, the
+    /// save after the request) leaves from here.
+    pub(super) fn guided_finished(&mut self, result: Result<Outcome, TokenError>) -> Task<Message> {
+        let facts = self.pin_facts();
+        if let Screen::Keygen(d) = &mut self.screen {
+            if let Ok(Outcome::PublicKey(k)) = &result {
+                self.last_key = Some((d.location.clone(), k.spki_der.clone()));
+            }
+            let action = d.finished(result, facts);
+            return self.act(action, Message::Keygen);
+        }
+        self.written(result, facts);
+        Task::none()
+    }
+
+    /// Sign, import and renewal answers (no follow-up request).
+    fn written(&mut self, result: Result<Outcome, TokenError>, facts: Option<PinFacts>) {
+        match &mut self.screen {
+            Screen::Sign(d) => return d.finished(result, facts),
+            Screen::Import(d) => d.finished(result, facts),
+            Screen::Renew(d) => d.finished(result, facts),
+            _ => return,
+        }
+        // A certificate may have been written: the list is read again.
+        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+            let _ = tx.send(Request::ListCertificates { token });
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! Renew or replace an e-Cert, as the journaled enroll workflow (`ops::workflow`) does it:
+//! step 1 makes a new key in a free location and saves the request (`StartEnroll` with
+//! `replaces`); step 2 loads the renewed e-Cert the CA issued — the file is copied into the
+//! workflow's inbox as `<job id>.<ext>` off the UI thread, then `Collect` checks it against
+//! the new key, the holder and the trust anchors before writing, and only then removes the
+//! old e-Cert. Until then the old one stays and keeps working.
+
+use std::path::{Path, PathBuf};
+
+use ecert::i18n;
+use ecert::ops::journal::Status as JobStatus;
+use ecert::ops::workflow::Action as WorkflowAction;
+use ecert::piv::KeyAlgorithm;
+use ecert::service::{Operation, Outcome};
+use ecert::token::{PinFacts, TokenError};
+use iced::widget::{column, text};
+use iced::{Element, Task};
+use zeroize::Zeroizing;
+
+use super::dialogs::{self, Action};
+use super::keygen_dialog::ALGORITHMS;
+use super::{Secret, TextSize};
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Location(String),
+    Algorithm(KeyAlgorithm),
+    Pin(Secret),
+    /// Step 1: new key and request.
+    Start,
+    Path(String),
+    /// Choose the renewed e-Cert with the picker.
+    Browse,
+    /// Step 2: load the renewed e-Cert from the typed path.
+    Load,
+    /// The file is in the inbox; the trust anchors to check it against (or why not).
+    Staged(Result<Vec<Vec<u8>>, String>),
+    /// A renewal of this e-Cert started earlier waits for its certificate: (job id, request).
+    Pending(Option<(String, PathBuf)>),
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Idle,
+    Requesting,
+    /// The request is saved; the renewed e-Cert is awaited.
+    Waiting,
+    Staging,
+    Collecting,
+    Done,
+}
+
+/// Where the workflow keeps its files.
+#[derive(Debug, Clone)]
+pub struct Folders {
+    /// Where the request is saved (the Documents folder).
+    pub outbox: PathBuf,
+    /// The journal folder (`<data dir>/journal`); `None` when there is no data folder.
+    pub journal: Option<PathBuf>,
+    /// Where issued certificates are picked up (`<data dir>/inbox`).
+    pub inbox: Option<PathBuf>,
+}
+
+impl Folders {
+    pub fn user() -> Self {
+        let journal = ecert::ops::journal::default_dir();
+        let inbox = journal.as_deref().and_then(Path::parent).map(|d| d.join("inbox"));
+        Self { outbox: dialogs::documents_dir(), journal, inbox }
+    }
+}
+
+pub struct RenewDialog {
+    pub blocked: Option<String>,
+    pub old_location: String,
+    pub owner: String,
+    pub locations: Vec<String>,
+    pub location: String,
+    pub algorithm: KeyAlgorithm,
+    pub facts: Option<PinFacts>,
+    pin: Zeroizing<String>,
+    pub folders: Folders,
+    pub step: Step,
+    /// The job id and where its request was saved.
+    pub job: Option<(String, PathBuf)>,
+    pub path: String,
+    pub error: Option<(String, String)>,
+}
+
+/// Copies the issued file into `inbox` as `<job>.<ext>` (the name `Collect` looks for) and
+/// reads the trust anchors (bundled, the user's, the system's if chosen in Settings).
+pub fn stage_blocking(inbox: &Path, job: &str, file: &Path) -> Result<Vec<Vec<u8>>, String> {
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .filter(|e| ["pem", "crt", "cer", "der"].contains(&e.as_str()))
+        .unwrap_or_else(|| "pem".to_owned());
+    std::fs::create_dir_all(inbox).map_err(|e| format!("{}: {e}", inbox.display()))?;
+    for old in ["pem", "crt", "cer", "der"] {
+        let _ = std::fs::remove_file(inbox.join(format!("{job}.{old}")));
+    }
+    let target = inbox.join(format!("{job}.{ext}"));
+    std::fs::copy(file, &target).map_err(|e| format!("{}: {e}", file.display()))?;
+    let system = ecert::settings::load().is_ok_and(|s| s.system_anchors);
+    Ok(ecert::verify::trust::all(system).0.into_iter().map(|a| a.der).collect())
+}
+
+/// The renewal of the e-Cert at `old_location` this card's journal says is waiting for its
+/// certificate, if any (job id and where its request was saved). `cards` are the ids the
+/// journal may be kept under (`workflow::card_id`: the serial when the token read it, else
+/// its reference — a card opened for one operation has not read its GUID).
+pub fn pending_blocking(journal: &Path, cards: &[String], old_location: &str) -> Option<(String, PathBuf)> {
+    let store = ecert::ops::journal::Store::new(journal);
+    let j = cards.iter().find_map(|card| store.pending(card).ok().flatten())?;
+    let ours = j.kind == ecert::ops::journal::Kind::Enroll
+        && j.status == JobStatus::AwaitingCertificate
+        && j.replaces.as_deref() == Some(old_location);
+    ours.then(|| (j.id, j.request.unwrap_or_default()))
+}
+
+impl RenewDialog {
+    /// Looks in the journal for this e-Cert's renewal started earlier (the app may have been
+    /// closed while the CA worked): it then continues at step 2.
+    pub fn look_for_pending(&self, cards: Vec<String>) -> Action<Msg> {
+        let Some(journal) = self.folders.journal.clone() else { return Action::None };
+        let old = self.old_location.clone();
+        Action::Task(Task::perform(async move { pending_blocking(&journal, &cards, &old) }, Msg::Pending))
+    }
+
+    /// `old`: the location, owner and DER of the e-Cert to renew.
+    pub fn new(
+        blocked: Option<String>,
+        old: (String, String, Vec<u8>),
+        locations: Vec<String>,
+        facts: Option<PinFacts>,
+        folders: Folders,
+    ) -> Self {
+        let (old_location, owner, der) = old;
+        let locations: Vec<String> = locations.into_iter().filter(|l| *l != old_location).collect();
+        let blocked = blocked
+            .or_else(|| locations.is_empty().then(|| i18n::text("keys-no-free-slot")))
+            .or_else(|| folders.journal.is_none().then(|| i18n::text("err-other")));
+        let algorithm = ecert::cert::spki_der(&der)
+            .ok()
+            .and_then(|s| KeyAlgorithm::from_spki(&s))
+            .filter(|a| ALGORITHMS.iter().any(|(x, _)| x == a))
+            .unwrap_or(KeyAlgorithm::EccP256);
+        Self {
+            blocked,
+            old_location,
+            owner,
+            location: locations.first().cloned().unwrap_or_default(),
+            locations,
+            algorithm,
+            facts,
+            pin: Zeroizing::default(),
+            folders,
+            step: Step::Idle,
+            job: None,
+            path: String::new(),
+            error: None,
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        matches!(self.step, Step::Requesting | Step::Staging | Step::Collecting)
+    }
+
+    #[cfg(test)]
+    pub fn pin_cleared(&self) -> bool {
+        self.pin.is_empty()
+    }
+
+    fn can_start(&self) -> bool {
+        self.blocked.is_none() && self.step == Step::Idle && !self.location.is_empty() && !self.pin.is_empty()
+    }
+
+    fn can_load(&self) -> bool {
+        self.step == Step::Waiting && !self.path.trim().is_empty() && !self.pin.is_empty()
+    }
+
+    fn workflow(&mut self, action: WorkflowAction) -> Action<Msg> {
+        let auth = dialogs::auth(&self.pin);
+        self.pin = Zeroizing::default();
+        let journal_dir = self.folders.journal.clone().unwrap_or_default();
+        Action::Send(Operation::Workflow { action, journal_dir, auth })
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Action<Msg> {
+        match msg {
+            Msg::Location(l) if self.step == Step::Idle => self.location = l,
+            Msg::Algorithm(a) if self.step == Step::Idle => self.algorithm = a,
+            Msg::Pin(s) => self.pin = Zeroizing::new(s.0),
+            Msg::Path(p) if !self.busy() => self.path = p,
+            Msg::Browse if !self.busy() => {
+                return Action::Browse(super::file_picker::PickFor::RenewedCertificate);
+            }
+            Msg::Close if !self.busy() => return Action::Close,
+            Msg::Start if self.can_start() => {
+                self.step = Step::Requesting;
+                self.error = None;
+                let action = WorkflowAction::StartEnroll {
+                    location: self.location.clone(),
+                    replaces: Some(self.old_location.clone()),
+                    subject: None,
+                    alg: self.algorithm,
+                    outbox: self.folders.outbox.clone(),
+                };
+                return self.workflow(action);
+            }
+            Msg::Load if self.can_load() => {
+                let (Some((job, _)), Some(inbox)) = (&self.job, self.folders.inbox.clone()) else {
+                    return Action::None;
+                };
+                self.step = Step::Staging;
+                self.error = None;
+                let (job, file) = (job.clone(), PathBuf::from(self.path.trim()));
+                return Action::Task(Task::perform(
+                    async move { stage_blocking(&inbox, &job, &file) },
+                    Msg::Staged,
+                ));
+            }
+            Msg::Staged(Ok(anchors)) if self.step == Step::Staging => {
+                self.step = Step::Collecting;
+                let inbox = self.folders.inbox.clone().unwrap_or_default();
+                return self.workflow(WorkflowAction::Collect { inbox, anchors, time: super::certs::now() });
+            }
+            Msg::Pending(Some(job)) if self.step == Step::Idle => {
+                self.job = Some(job);
+                self.step = Step::Waiting;
+            }
+            Msg::Staged(Err(e)) if self.step == Step::Staging => {
+                self.step = Step::Waiting;
+                self.pin = Zeroizing::default();
+                self.error = Some((i18n::text("err-import-read"), e));
+            }
+            _ => {}
+        }
+        Action::None
+    }
+
+    /// The card answered step 1 (the job awaits its certificate) or step 2 (done).
+    pub fn finished(&mut self, result: Result<Outcome, TokenError>, facts: Option<PinFacts>) {
+        if facts.is_some() {
+            self.facts = facts;
+        }
+        let back = if self.step == Step::Collecting { Step::Waiting } else { Step::Idle };
+        match result {
+            Ok(Outcome::Journal(j)) if j.status == JobStatus::AwaitingCertificate => {
+                self.job = Some((j.id.clone(), j.request.clone().unwrap_or_default()));
+                self.step = Step::Waiting;
+            }
+            Ok(Outcome::Journal(j)) if j.status == JobStatus::Done => self.step = Step::Done,
+            Ok(_) => {
+                self.step = back;
+                self.error = Some((i18n::text("err-other"), String::new()));
+            }
+            Err(e) => {
+                self.step = back;
+                self.error = Some(dialogs::failure(&e));
+            }
+        }
+    }
+
+    pub fn view(&self, size: TextSize) -> Element<'_, Msg> {
+        let mut col = column![
+            text(i18n::text("title-renew")).size(size.title()),
+            text(i18n::text_args(
+                "renew-what",
+                &[("owner", self.owner.clone()), ("slot", self.old_location.clone())]
+            ))
+            .size(size.body()),
+        ];
+        if let Some(why) = &self.blocked {
+            col = col.push(text(why.clone()).size(size.body()));
+            return dialogs::frame(col.push(dialogs::buttons(
+                i18n::text("btn-renew-start"),
+                None,
+                Msg::Close,
+                false,
+                size,
+            )));
+        }
+        col = col.push(text(i18n::text("renew-old-stays")).size(size.body()));
+        if let Some(line) = dialogs::tries_line(self.facts) {
+            col = col.push(text(line).size(size.heading()));
+        }
+        let idle = self.step == Step::Idle;
+        if matches!(self.step, Step::Idle | Step::Requesting) {
+            col = col
+                .push(text(i18n::text("label-key-location")).size(size.body()))
+                .push(dialogs::choices(
+                    self.locations.iter().map(|l| (l.clone(), Msg::Location(l.clone()), *l == self.location)),
+                    idle,
+                    size,
+                ))
+                .push(text(i18n::text("label-key-type")).size(size.body()))
+                .push(dialogs::choices(
+                    ALGORITHMS
+                        .iter()
+                        .map(|(a, l)| ((*l).to_owned(), Msg::Algorithm(*a), *a == self.algorithm)),
+                    idle,
+                    size,
+                ));
+        }
+        if let Some((_, request)) = &self.job {
+            col = col.push(
+                text(i18n::text_args("renew-request-saved", &[("path", request.display().to_string())]))
+                    .size(size.heading()),
+            );
+        }
+        if matches!(self.step, Step::Waiting | Step::Staging | Step::Collecting) {
+            col = col.push(dialogs::field(
+                i18n::text("label-renewed-file"),
+                &self.path,
+                false,
+                Msg::Path,
+                Msg::Load,
+                size,
+            ));
+            col = col.push(dialogs::choices(
+                [(i18n::text("btn-browse"), Msg::Browse, false)],
+                !self.busy(),
+                size,
+            ));
+        }
+        if self.step != Step::Done {
+            let submit = if idle { Msg::Start } else { Msg::Load };
+            col = col.push(dialogs::field(
+                i18n::text("label-pin"),
+                &self.pin,
+                true,
+                |s| Msg::Pin(Secret(s)),
+                submit,
+                size,
+            ));
+        }
+        match self.step {
+            Step::Requesting => col = col.push(text(i18n::text("status-making-key")).size(size.heading())),
+            Step::Staging | Step::Collecting => {
+                col = col.push(text(i18n::text("status-checking-renewed")).size(size.heading()));
+            }
+            Step::Done => col = col.push(text(i18n::text("status-renewed")).size(size.heading())),
+            Step::Idle | Step::Waiting => {}
+        }
+        if let Some((m, r)) = &self.error {
+            col = col.push(text(m.clone()).size(size.heading())).push(text(r.clone()).size(size.body()));
+        }
+        let (label, press) = match self.step {
+            Step::Idle | Step::Requesting => {
+                (i18n::text("btn-renew-start"), self.can_start().then_some(Msg::Start))
+            }
+            _ => (i18n::text("btn-renew-load"), self.can_load().then_some(Msg::Load)),
+        };
+        dialogs::frame(col.push(dialogs::buttons(label, press, Msg::Close, self.busy(), size)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dialog(dir: &Path) -> RenewDialog {
+        let folders = Folders {
+            outbox: dir.join("out"),
+            journal: Some(dir.join("journal")),
+            inbox: Some(dir.join("inbox")),
+        };
+        let old = ("9a".to_owned(), "Chan".to_owned(), Vec::new());
+        RenewDialog::new(None, old, vec!["9a".into(), "9d".into(), "9e".into()], None, folders)
+    }
+
+    fn journal(status: JobStatus) -> Outcome {
+        let mut j = super::super::tests::sample_journal();
+        j.id = "job1".into();
+        j.status = status;
+        j.request = Some("/docs/job1.csr".into());
+        Outcome::Journal(Box::new(j))
+    }
+
+    #[test]
+    fn step_one_starts_a_journaled_renewal_that_keeps_the_old_ecert() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = dialog(dir.path());
+        assert_eq!(d.locations, ["9d", "9e"], "never the old e-Cert's own slot");
+        assert!(matches!(d.update(Msg::Start), Action::None), "nothing without a PIN");
+        let _ = d.update(Msg::Pin(Secret("123456".into())));
+        let Action::Send(Operation::Workflow { action, journal_dir, auth }) = d.update(Msg::Start) else {
+            panic!("expected the workflow")
+        };
+        let WorkflowAction::StartEnroll { location, replaces, outbox, .. } = action else {
+            panic!("StartEnroll")
+        };
+        assert_eq!((location.as_str(), replaces.as_deref()), ("9d", Some("9a")));
+        assert_eq!((outbox, journal_dir), (dir.path().join("out"), dir.path().join("journal")));
+        assert!(auth.pin.is_some() && auth.management_key.is_some() && d.pin_cleared());
+        assert!(matches!(d.update(Msg::Start), Action::None) && d.busy(), "no second start");
+        d.finished(Ok(journal(JobStatus::AwaitingCertificate)), None);
+        assert_eq!(d.step, Step::Waiting);
+        assert_eq!(d.job, Some(("job1".into(), "/docs/job1.csr".into())));
+    }
+
+    #[test]
+    fn step_two_puts_the_file_where_the_workflow_looks_and_collects() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = dialog(dir.path());
+        let _ = d.update(Msg::Pin(Secret("123456".into())));
+        let _ = d.update(Msg::Start);
+        d.finished(Ok(journal(JobStatus::AwaitingCertificate)), None);
+        let issued = dir.path().join("issued.cer");
+        std::fs::write(&issued, b"x").unwrap();
+        let _ = d.update(Msg::Path(issued.display().to_string()));
+        let _ = d.update(Msg::Pin(Secret("123456".into())));
+        assert!(matches!(d.update(Msg::Load), Action::Task(_)));
+        let anchors = stage_blocking(&dir.path().join("inbox"), "job1", &issued).unwrap();
+        assert!(dir.path().join("inbox/job1.cer").is_file() && !anchors.is_empty());
+        let Action::Send(Operation::Workflow { action: WorkflowAction::Collect { inbox, .. }, .. }) =
+            d.update(Msg::Staged(Ok(anchors)))
+        else {
+            panic!("expected Collect")
+        };
+        assert_eq!(inbox, dir.path().join("inbox"));
+        // A refused certificate leaves the job waiting, to load another file.
+        d.finished(Err(TokenError::KeyMismatch { location: "9d".into() }), None);
+        assert_eq!(d.step, Step::Waiting);
+        assert!(d.error.is_some());
+    }
+}
