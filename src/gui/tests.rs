@@ -531,3 +531,5 @@ fn a_piv_card_explains_it_cannot_take_a_key_from_a_file() {
 mod detail_flows;
 /// Key, request, import and test-signature dialog flows.
 mod dialog_flows;
+/// Headless renders of the main screens (target/screens/pages/).
+mod pages;

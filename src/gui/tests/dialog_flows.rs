@@ -15,7 +15,7 @@ use super::super::{import_dialog, keygen_dialog, renew_dialog, sign_dialog, App,
 use super::{app_with_a_card, click, lang_lock, shows, snapshot};
 
 /// Runs a task to its end and feeds what it produced back to the app (file work).
-fn run_task(app: &mut App, task: Task<Message>) {
+pub(super) fn run_task(app: &mut App, task: Task<Message>) {
     use futures::StreamExt;
     let Some(stream) = iced_test::runtime::task::into_stream(task) else { return };
     for action in futures::executor::block_on(stream.collect::<Vec<_>>()) {
@@ -27,7 +27,7 @@ fn run_task(app: &mut App, task: Task<Message>) {
 }
 
 /// The demo card is one per process: its tests take turns.
-fn demo_lock() -> std::sync::MutexGuard<'static, ()> {
+pub(super) fn demo_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -38,7 +38,7 @@ fn run(operation: Operation) -> Result<Outcome, ecert::token::TokenError> {
 }
 
 /// The app with the demo card selected and its certificates listed; requests come to `rx`.
-fn demo_app() -> (App, Receiver<Request>) {
+pub(super) fn demo_app() -> (App, Receiver<Request>) {
     ecert::demo::open().unwrap();
     let mut app = App::new(Language::English);
     let (tx, rx) = channel();
