@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
 
-use super::{Config, Event, Msg, Request, Snapshot};
+use super::{Config, Event, Msg, Operation, Request, Snapshot};
 use crate::pkcs11::{discover_modules, LoadedModule, ModuleSpec, ModuleStatus};
 use crate::reader::{self, ReaderSnapshot};
 use crate::token::{PivToken, Token, TokenError, TokenInfo, TokenRef};
@@ -112,11 +112,14 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
                 publish(&mut st, &mut sink, true);
             }
             Some(Msg::Request(Request::ListCertificates { token })) => {
-                let result = open(&st, &token).and_then(|mut t| t.certificates());
+                let result = open(&st, &token, false).and_then(|mut t| t.certificates());
                 sink(Event::Certificates { token, result });
             }
             Some(Msg::Request(Request::Run { token, operation })) => {
-                let result = open(&st, &token).and_then(|mut t| operation.run(t.as_mut()));
+                // A workflow's journal is kept under the card's own identifier (PIV: the CHUID
+                // GUID), so it is found again when the card comes back in another reader.
+                let identify = matches!(operation, Operation::Workflow { .. });
+                let result = open(&st, &token, identify).and_then(|mut t| operation.run(t.as_mut()));
                 // The card's PIN state may have changed: probe it again on the next snapshot.
                 if let TokenRef::Reader { reader } = &token {
                     st.probes.retain(|(r, _), _| r != reader);
@@ -288,12 +291,16 @@ fn probe_piv(reader: &str) -> Option<TokenInfo> {
     PivToken::open(Box::new(transport), reader).ok().map(|t| t.info().clone())
 }
 
-/// Opens the token a reference names, for one request.
-fn open(st: &State, token: &TokenRef) -> Result<Box<dyn Token>, TokenError> {
+/// Opens the token a reference names, for one request; `identify` also reads a PIV card's
+/// identifier and PIN state (SELECT + two reads, no PIN try spent).
+fn open(st: &State, token: &TokenRef, identify: bool) -> Result<Box<dyn Token>, TokenError> {
     match token {
         TokenRef::Reader { reader } => {
             let transport = PcscTransport::connect_new(reader)
                 .map_err(|e| TokenError::Piv(crate::piv::PivError::Apdu(e.into())))?;
+            if identify {
+                return Ok(Box::new(PivToken::open(Box::new(transport), reader)?));
+            }
             Ok(Box::new(PivToken::connect(Box::new(transport), reader)))
         }
         TokenRef::Pkcs11 { .. } => open_pkcs11(&st.modules, token),
