@@ -136,7 +136,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 button(text(i18n::text(label)).size(size.body())).style(button::secondary).on_press(message),
             );
         }
-        col = col.push(actions);
+        // Wraps onto more lines at large text sizes and in narrow windows.
+        col = col.push(actions.wrap().vertical_spacing(10));
     }
     match &app.certs {
         None | Some(Certs::Loading) => col = col.push(text(i18n::text("status-loading")).size(size.body())),

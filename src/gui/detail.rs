@@ -176,12 +176,26 @@ pub fn view<'a>(
         Tab::Chain => tabs::chain(check, size),
         Tab::Revocation => tabs::revocation(cert, check, size),
     };
+    let actions = actions(index, size, check, page.exported.is_some());
+    let status = status.map(|s| text(s).size(size.body()));
     // Room on the right so the scroll bar never covers text.
-    let body = container(body).padding(Padding::ZERO.right(16));
-    col = col.push(scrollable(body).height(Length::Fill).width(Length::Fill));
-    col = col.push(actions(index, size, check, page.exported.is_some()));
+    let scrolled = |content: Element<'a, Message>| {
+        scrollable(container(content).padding(Padding::ZERO.right(16)))
+            .height(Length::Fill)
+            .width(Length::Fill)
+    };
+    if size == TextSize::Largest {
+        // The actions take several lines at this size: they scroll with the tab so a small
+        // window (800×600) still shows some of the tab and reaches every button.
+        let mut inner = column![body, actions].spacing(16);
+        if let Some(status) = status {
+            inner = inner.push(status);
+        }
+        return col.push(scrolled(inner.into())).into();
+    }
+    col = col.push(scrolled(body)).push(actions);
     if let Some(status) = status {
-        col = col.push(text(status).size(size.body()));
+        col = col.push(status);
     }
     col.into()
 }

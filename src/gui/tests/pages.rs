@@ -19,6 +19,10 @@ fn pages_dir() -> PathBuf {
 /// Renders the app as it stands into `<name>-tiny-skia.png`, fresh each run; returns the
 /// file's size.
 fn shoot(app: &App, name: &str) -> u64 {
+    shoot_at(app, name, (1040.0, 700.0))
+}
+
+fn shoot_at(app: &App, name: &str, window: (f32, f32)) -> u64 {
     let settings = iced::Settings {
         fonts: vec![super::super::style::FONT_BYTES.into()],
         default_font: super::super::style::FONT,
@@ -27,7 +31,7 @@ fn shoot(app: &App, name: &str) -> u64 {
     let dir = pages_dir();
     let file = dir.join(format!("{name}-tiny-skia.png"));
     let _ = std::fs::remove_file(&file);
-    let mut ui = iced_test::Simulator::with_size(settings, (1040.0, 700.0), app.view());
+    let mut ui = iced_test::Simulator::with_size(settings, window, app.view());
     let snap = ui.snapshot(&app.theme()).unwrap();
     assert!(snap.matches_image(dir.join(format!("{name}.png"))).unwrap());
     std::fs::metadata(&file).unwrap().len()
@@ -67,6 +71,17 @@ fn every_main_screen_renders_in_each_language() {
         let _ = app.update(Message::Back);
         let _ = app.update(msg);
         sizes.push((name.to_owned(), shoot(&app, name)));
+    }
+    // The largest text in an 800×600 window.
+    app.text_size = super::super::TextSize::Largest;
+    for (name, msg) in [
+        ("largest-list-en", Message::Back),
+        ("largest-certificate-en", Message::OpenCert(0)),
+        ("largest-keygen-en", Message::OpenKeygen),
+    ] {
+        let _ = app.update(Message::Back);
+        let _ = app.update(msg);
+        sizes.push((name.to_owned(), shoot_at(&app, name, (800.0, 600.0))));
     }
     // A rendered page of text is tens of kilobytes; a blank or failed frame is far smaller.
     for (name, size) in sizes {
