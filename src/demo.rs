@@ -55,7 +55,11 @@ pub fn is_open() -> bool {
     CARD.get().is_some_and(Result::is_ok)
 }
 
+/// A new connection to the demo card, which starts from a reset: a PIN verified by an
+/// earlier request is forgotten (every request verifies what it needs), so the PIN state
+/// shows the tries left rather than "already verified".
 fn transport(card: &Arc<Mutex<VirtualPiv>>) -> MemoryTransport {
+    card.lock().unwrap_or_else(std::sync::PoisonError::into_inner).reset();
     let card = Arc::clone(card);
     MemoryTransport::new(move |apdu| {
         Ok(card.lock().unwrap_or_else(std::sync::PoisonError::into_inner).execute(apdu))

@@ -92,7 +92,12 @@ pub fn view(app: &App) -> Element<'_, Message> {
     if let Some(e) = empty_state(app) {
         let (title, body) = empty_text(e);
         let mut col = column![text(title).size(size.title()), text(body).size(size.body())].spacing(12);
-        if e != Empty::Starting && !ecert::demo::is_open() {
+        // Offered until the demo card is in the device list (the view reads state only).
+        let demo_listed = app
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.tokens.iter().any(|t| t.reference == ecert::token::TokenRef::Demo));
+        if e != Empty::Starting && !demo_listed {
             col = col.push(text(i18n::text("empty-demo-hint")).size(size.body())).push(
                 button(text(i18n::text("btn-open-demo")).size(size.body()))
                     .style(button::primary)

@@ -60,8 +60,17 @@ fn every_main_screen_renders_in_each_language() {
         let _ = app.update(Message::Detail(detail::Msg::ShowTab(detail::Tab::Details)));
         sizes.push((format!("details-{tag}"), shoot(&app, &format!("details-{tag}"))));
     }
+    i18n::set_language(Language::TraditionalChineseHk);
+    app.language = Language::TraditionalChineseHk;
+    let _ = app.update(Message::Back);
+    let _ = app.update(Message::OpenPin(super::super::pin_dialog::Kind::Change));
+    sizes.push(("pin-zh-HK".to_owned(), shoot(&app, "pin-zh-HK")));
     i18n::set_language(Language::English);
     app.language = Language::English;
+    // A machine without the smart-card service: the empty state says what to do.
+    let mut bare = App::new(Language::English);
+    let _ = bare.update(super::snapshot(ecert::reader::PcscStatus::NotRunning, vec![], vec![]));
+    sizes.push(("no-service-en".to_owned(), shoot(&bare, "no-service-en")));
     for (name, msg) in [
         ("keygen-en", Message::OpenKeygen),
         ("renew-en", Message::OpenRenew(0)),
