@@ -104,7 +104,7 @@ fn window_maps_and_is_screenshotted() {
             assert!(resized.status.success());
         }
         // Let the first snapshot from the service arrive and be drawn.
-        std::thread::sleep(Duration::from_millis(3000));
+        std::thread::sleep(Duration::from_secs(3));
         let png = shots.join(format!("window-{lang}-{size}.png"));
         let out = Command::new("import")
             .args(["-window", "root", png.to_str().unwrap()])
