@@ -308,7 +308,7 @@ impl App {
 
     fn theme(&self) -> Theme {
         if self.high_contrast {
-            Theme::Dark
+            style::high_contrast()
         } else {
             Theme::Light
         }

@@ -81,6 +81,13 @@ fn every_main_screen_renders_in_each_language() {
         let _ = app.update(msg);
         sizes.push((name.to_owned(), shoot(&app, name)));
     }
+    // High contrast.
+    app.high_contrast = true;
+    let _ = app.update(Message::Back);
+    let _ = app.update(Message::OpenCert(0));
+    let _ = app.update(Message::Verified(0, report.clone()));
+    sizes.push(("contrast-en".to_owned(), shoot(&app, "contrast-en")));
+    app.high_contrast = false;
     // The largest text in an 800×600 window.
     app.text_size = super::super::TextSize::Largest;
     for (name, msg) in [
