@@ -7,6 +7,7 @@ mod actions;
 mod anchors;
 mod bridge;
 mod certs;
+mod counter_page;
 mod detail;
 mod diagnostics_page;
 mod dialogs;
@@ -116,6 +117,8 @@ pub enum Screen {
     Import(import_dialog::ImportDialog),
     Sign(sign_dialog::SignDialog),
     Renew(renew_dialog::RenewDialog),
+    /// The post-office counter.
+    Counter(Box<counter_page::CounterPage>),
     Settings,
     Diagnostics,
     /// Search a certificate directory.
@@ -220,6 +223,10 @@ pub enum Message {
     Verified(usize, Result<Box<ecert::verify::Report>, String>),
     /// A message of the certificate page (tabs, export, copy, open folder).
     Detail(detail::Msg),
+    /// Open the post-office counter page.
+    OpenCounter,
+    /// A message of that page.
+    Counter(counter_page::Msg),
 }
 
 /// Typed text that must not appear in logs.
@@ -325,7 +332,7 @@ impl App {
         match message {
             Message::ServiceReady(tx) => self.requests = Some(tx),
             Message::Service(event) => return self.on_event(event),
-            Message::SelectToken(token) => self.select(token),
+            Message::SelectToken(token) => return self.select_token(token),
             Message::SetLanguage(lang) => {
                 i18n::set_language(lang);
                 self.language = lang;
@@ -363,6 +370,8 @@ impl App {
                 return iced::clipboard::write(report);
             }
             Message::FilePath(p) => self.file_input = p,
+            // Leaving the counter page while it waits for the card would lose its audit record.
+            Message::OpenFile if self.counter_busy() => {}
             Message::OpenFile => {
                 let path = std::path::PathBuf::from(self.file_input.trim());
                 if !path.as_os_str().is_empty() && !self.files.contains(&path) {
@@ -415,6 +424,8 @@ impl App {
             Message::ExportPem(i) => return self.export(i),
             Message::Detail(msg) => return self.on_detail(msg),
             Message::Exported(result) => self.on_exported(result),
+            Message::OpenCounter => return self.open_counter(),
+            Message::Counter(msg) => return self.on_counter(msg),
         }
         Task::none()
     }
@@ -445,6 +456,7 @@ impl App {
             Screen::Import(dialog) => dialog.view(self.text_size).map(Message::Import),
             Screen::Sign(dialog) => dialog.view(self.text_size).map(Message::Sign),
             Screen::Renew(dialog) => dialog.view(self.text_size).map(Message::Renew),
+            Screen::Counter(page) => self.counter_view(page),
             Screen::Detail(i) => match &self.certs {
                 Some(Certs::Loaded(list)) if *i < list.len() => {
                     let report = self.verification.as_ref().filter(|(n, _)| n == i).map(|(_, r)| r.as_ref());

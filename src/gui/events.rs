@@ -55,6 +55,7 @@ impl App {
                     dialog.facts = Some(facts);
                 }
                 self.guided_facts();
+                return self.counter_lookup();
             }
             Event::Finished { token: token @ TokenRef::File { .. }, result }
                 if self.selected.as_ref() == Some(&token) =>
@@ -64,6 +65,9 @@ impl App {
                     Ok(_) => Certs::Loaded(Vec::new()),
                     Err(e) => Certs::Failed(e),
                 });
+            }
+            Event::Finished { token, result } if self.counter_waits_for(&token) => {
+                return self.counter_finished(result);
             }
             Event::Finished { token, result }
                 if self.selected.as_ref() == Some(&token) && self.in_guided_dialog() =>

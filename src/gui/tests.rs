@@ -527,6 +527,8 @@ fn a_piv_card_explains_it_cannot_take_a_key_from_a_file() {
     assert!(matches!(&app.screen, super::Screen::Install(d) if !d.busy), "nothing is sent to a PIV card");
 }
 
+/// Post-office counter page flows.
+mod counter_flows;
 /// Certificate page flows (tabs, copy, export).
 mod detail_flows;
 /// Key, request, import and test-signature dialog flows.

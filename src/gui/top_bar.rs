@@ -1,6 +1,6 @@
 //! The top bar: app title, language, text size, contrast, and the pages (find a
-//! certificate, settings, diagnostics). Its controls wrap onto a second line in a narrow
-//! window at the largest text size.
+//! certificate, the post-office counter, settings, diagnostics). Its controls wrap onto a
+//! second line in a narrow window at the largest text size.
 
 use ecert::i18n::{self, Language};
 use iced::widget::{button, container, row, text, Space};
@@ -25,6 +25,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
         });
         sizes = sizes.push(b.on_press(Message::SetTextSize(s)));
     }
+    // Card work at the counter is recorded when it comes back: the page is not left meanwhile.
+    let leave = |m: Message| (!app.counter_busy()).then_some(m);
     let contrast =
         button(text("◐").size(size.body())).on_press(Message::ToggleContrast).style(button::secondary);
     // The controls wrap onto a second line rather than run off a narrow window at the
@@ -33,15 +35,18 @@ pub fn view(app: &App) -> Element<'_, Message> {
         langs,
         sizes,
         contrast,
+        button(text(i18n::text("btn-counter")).size(size.small()))
+            .style(button::secondary)
+            .on_press_maybe(leave(Message::OpenCounter)),
         button(text(i18n::text("btn-find")).size(size.small()))
             .style(button::secondary)
-            .on_press(Message::OpenFind),
+            .on_press_maybe(leave(Message::OpenFind)),
         button(text(i18n::text("btn-settings")).size(size.small()))
             .style(button::secondary)
-            .on_press(Message::OpenSettings),
+            .on_press_maybe(leave(Message::OpenSettings)),
         button(text(i18n::text("btn-diagnostics")).size(size.small()))
             .style(button::secondary)
-            .on_press(Message::OpenDiagnostics),
+            .on_press_maybe(leave(Message::OpenDiagnostics)),
     ]
     .spacing(12)
     .align_y(iced::Alignment::Center)

@@ -3,11 +3,11 @@
 //! → verify → stored, with a printable receipt (no PIN, no key material). Removal needs the
 //! slot confirmed twice. Every action goes to the hash-chained audit log.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use ecert::ops::audit::{AuditLog, Entry};
+use ecert::ops::counter::{self, action, result_word, Counter};
 use ecert::ops::journal::{Journal, Status};
 use ecert::ops::workflow::Action;
 use ecert::service::Operation;
@@ -67,39 +67,12 @@ pub enum CounterCommand {
     Rollback,
 }
 
-fn data_file(name: &str) -> Result<PathBuf, String> {
-    ecert::ops::audit::default_path()
-        .and_then(|p| p.parent().map(|d| d.join(name)))
-        .ok_or_else(|| "no data folder for this user".to_owned())
+fn counter() -> Result<Counter, String> {
+    Counter::user().map_err(|e| e.to_string())
 }
 
 fn operator() -> Result<String, String> {
-    let path = data_file("counter-operator")?;
-    std::fs::read_to_string(&path)
-        .map(|s| s.trim().to_owned())
-        .map_err(|_| "no operator signed in: `ecert counter sign-in OPERATOR` first".to_owned())
-}
-
-/// The installation's salt for card-identifier hashes, made once.
-fn audit_log() -> Result<AuditLog, String> {
-    let salt_path = data_file("audit-salt")?;
-    let salt = if let Ok(s) = std::fs::read_to_string(&salt_path) {
-        s
-    } else {
-        let mut b = [0u8; 16];
-        getrandom::fill(&mut b).map_err(|e| e.to_string())?;
-        let s = hex::encode(b);
-        if let Some(dir) = salt_path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&salt_path, &s).map_err(|e| e.to_string())?;
-        s
-    };
-    let mut log = AuditLog::open(&data_file("audit.jsonl")?, &salt);
-    if ecert::settings::load().is_ok_and(|s| s.audit_to_syslog) {
-        log = log.forwarding_to(Path::new(ecert::ops::audit::SYSLOG_SOCKET));
-    }
-    Ok(log)
+    counter()?.operator().map_err(|e| e.to_string())
 }
 
 fn record(
@@ -109,16 +82,10 @@ fn record(
     cert: Option<&[u8]>,
     result: &str,
 ) -> Result<(), String> {
-    let summary = cert.and_then(|c| ecert::cert::CertSummary::from_der(c).ok());
-    let entry = Entry {
-        operator: operator.to_owned(),
-        action: action.to_owned(),
-        card_id: card.map(str::to_owned),
-        cert_serial: summary.as_ref().map(|s| s.serial.clone()),
-        cert_issuer: summary.map(|s| s.issuer),
-        result: result.to_owned(),
-    };
-    audit_log()?.append(&entry, crate::verify::now()).map(|_| ()).map_err(|e| e.to_string())
+    counter()?
+        .record(operator, action, card, cert, result, crate::verify::now())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// The card in front of the operator and its identifier.
@@ -131,7 +98,7 @@ fn card_in_front(target: &Target) -> Result<(TokenRef, String), String> {
 }
 
 fn run_action(reference: &TokenRef, action: Action, auth: Auth) -> Result<Journal, String> {
-    let journal_dir = ecert::ops::journal::default_dir().ok_or("no data folder for this user")?;
+    let journal_dir = counter()?.journal_dir();
     match card::run_op(reference, Operation::Workflow { action, journal_dir, auth })? {
         ecert::service::Outcome::Journal(j) => Ok(*j),
         _ => Err("unexpected answer".into()),
@@ -152,39 +119,9 @@ fn piv_auth(reference: &TokenRef, target: &Target) -> Result<Auth, String> {
     Ok(Auth { pin, management_key: Some(management_key), ..Auth::default() })
 }
 
-/// The receipt: what was done, for whom (hashed card), by whom — no PIN, no key.
-fn receipt(j: &Journal, operator: &str, cert: &[u8]) -> String {
-    let s = ecert::cert::CertSummary::from_der(cert).ok();
-    let date = |t: u64| ecert::ops::audit::rfc3339(t);
-    format!(
-        "e-Cert Manager — counter receipt\n\
-         Job:          {}\n\
-         Operator:     {operator}\n\
-         Time:         {}\n\
-         Card:         {}…\n\
-         Slot:         {}\n\
-         Certificate:  {}\n\
-         Serial:       {}\n\
-         Issuer:       {}\n\
-         Valid:        {} to {}\n\
-         Result:       stored and verified{}\n",
-        j.id,
-        date(crate::verify::now()),
-        &j.card[..16.min(j.card.len())],
-        j.location,
-        s.as_ref().map_or("?".into(), |s| s.subject.clone()),
-        s.as_ref().map_or("?".into(), |s| s.serial.clone()),
-        s.as_ref().map_or("?".into(), |s| s.issuer.clone()),
-        s.as_ref().map_or("?".into(), |s| date(s.not_before)),
-        s.as_ref().map_or("?".into(), |s| date(s.not_after)),
-        j.replaces.as_ref().map_or(String::new(), |r| format!("; previous e-Cert in {r} removed")),
-    )
-}
-
 fn anchors_der(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
     if files.is_empty() {
-        let system = ecert::settings::load().is_ok_and(|s| s.system_anchors);
-        return Ok(ecert::verify::trust::all(system).0.into_iter().map(|a| a.der).collect());
+        return Ok(counter::default_anchors());
     }
     let mut out = Vec::new();
     for f in files {
@@ -208,12 +145,11 @@ fn collect(
         Action::Collect { inbox: inbox.clone(), anchors: anchors_der(anchors)?, time: crate::verify::now() };
     let result = run_action(&reference, action, auth);
     let cert = result.as_ref().ok().and_then(|j| j.new_cert.clone());
-    record(&op, "enroll-store", Some(&card), cert.as_deref(), if result.is_ok() { "ok" } else { "failed" })?;
+    record(&op, action::ENROLL_STORE, Some(&card), cert.as_deref(), result_word(result.is_ok()))?;
     let j = result?;
-    let text = receipt(&j, &op, cert.as_deref().unwrap_or_default());
+    let text = counter::receipt(&j, &op, cert.as_deref().unwrap_or_default(), crate::verify::now());
     let dir = receipts.unwrap_or(inbox);
-    let path = dir.join(format!("{}-receipt.txt", j.id));
-    std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let path = counter::write_receipt(&dir, &j, &text).map_err(|e| e.to_string())?;
     print!("{text}");
     println!("receipt: {}", path.display());
     Ok(())
@@ -222,18 +158,11 @@ fn collect(
 pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String> {
     match command {
         CounterCommand::SignIn { operator } => {
-            let path = data_file("counter-operator")?;
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-            }
-            std::fs::write(&path, &operator).map_err(|e| e.to_string())?;
-            record(&operator, "sign-in", None, None, "ok")?;
+            counter()?.sign_in(&operator, crate::verify::now()).map_err(|e| e.to_string())?;
             println!("signed in: {operator}");
         }
         CounterCommand::SignOut => {
-            let op = operator()?;
-            record(&op, "sign-out", None, None, "ok")?;
-            std::fs::remove_file(data_file("counter-operator")?).map_err(|e| e.to_string())?;
+            let (op, _) = counter()?.sign_out(crate::verify::now()).map_err(|e| e.to_string())?;
             println!("signed out: {op}");
         }
         CounterCommand::Enroll { slot, replaces, subject, alg, outbox } => {
@@ -249,7 +178,7 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
                 outbox: outbox.clone(),
             };
             let result = run_action(&reference, action, auth);
-            record(&op, "enroll-request", Some(&card), None, if result.is_ok() { "ok" } else { "failed" })?;
+            record(&op, action::ENROLL_REQUEST, Some(&card), None, result_word(result.is_ok()))?;
             let j = result?;
             println!(
                 "job {}: request written to {}",
@@ -277,7 +206,7 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
                 auth,
             );
             let old = result.as_ref().ok().and_then(|j| j.old_cert.clone());
-            record(&op, "remove", Some(&card), old.as_deref(), if result.is_ok() { "ok" } else { "failed" })?;
+            record(&op, action::REMOVE, Some(&card), old.as_deref(), result_word(result.is_ok()))?;
             result?;
             println!("removed the e-Cert in {slot}; backup in {}", backup.display());
         }
@@ -286,11 +215,11 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
             let (reference, card) = card_in_front(target)?;
             let auth = piv_auth(&reference, target)?;
             let (action, name) = match command {
-                CounterCommand::Resume => (Action::Resume, "resume"),
-                _ => (Action::RollBack, "rollback"),
+                CounterCommand::Resume => (Action::Resume, action::RESUME),
+                _ => (Action::RollBack, action::ROLLBACK),
             };
             let result = run_action(&reference, action, auth);
-            record(&op, name, Some(&card), None, if result.is_ok() { "ok" } else { "failed" })?;
+            record(&op, name, Some(&card), None, result_word(result.is_ok()))?;
             let j = result?;
             let state = match j.status {
                 Status::AwaitingCertificate => "waiting for the issued certificate",

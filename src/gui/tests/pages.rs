@@ -81,6 +81,15 @@ fn every_main_screen_renders_in_each_language() {
         let _ = app.update(msg);
         sizes.push((name.to_owned(), shoot(&app, name)));
     }
+    // The counter page, on counter files in a temporary folder, with an operator signed in.
+    let counter_dir = std::env::temp_dir().join(format!("ecert-pages-counter-{}", std::process::id()));
+    let counter = ecert::ops::counter::Counter::at(&counter_dir);
+    counter.sign_in("Counter 3 (CHAN)", 0).unwrap();
+    let _ = app.update(Message::Back);
+    let task = app.open_counter_with(Some(counter));
+    super::dialog_flows::run_task(&mut app, task);
+    sizes.push(("counter-en".to_owned(), shoot(&app, "counter-en")));
+    let _ = std::fs::remove_dir_all(&counter_dir);
     // High contrast.
     app.high_contrast = true;
     let _ = app.update(Message::Back);

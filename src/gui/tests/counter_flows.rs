@@ -1,0 +1,320 @@
+//! The post-office counter page driven like an operator would: clicks through the iced_test
+//! simulator, file tasks run to completion, card work run for real on the in-process demo
+//! card; counter files (operator, audit log, journal, outbox) in a temp folder.
+
+use std::path::Path;
+use std::sync::mpsc::{channel, Receiver};
+
+use ecert::i18n::{self, Language};
+use ecert::ops::audit::AuditLog;
+use ecert::ops::counter::{action, Counter};
+use ecert::ops::workflow::Action as WorkflowAction;
+use ecert::service::{Config, Event, Operation, Outcome, Request, Service};
+use ecert::token::{TokenError, TokenRef};
+
+use super::super::counter_page::{Busy, CounterPage, Job, Msg, Shown};
+use super::super::{App, Message, Screen, Secret};
+use super::dialog_flows::{demo_app, demo_lock, run_task};
+use super::{app_with_a_card, lang_lock};
+
+fn page(app: &App) -> &CounterPage {
+    match &app.screen {
+        Screen::Counter(p) => p,
+        _ => panic!("the counter page is not open"),
+    }
+}
+
+/// Sends a page message and runs the file work it starts.
+fn send(app: &mut App, msg: Msg) {
+    let task = app.update(Message::Counter(msg));
+    run_task(app, task);
+}
+
+/// The app in a window tall enough for the whole page (a real one scrolls).
+fn tall(app: &App) -> iced_test::Simulator<'_, Message> {
+    iced_test::Simulator::with_size(iced::Settings::default(), (1040.0, 1600.0), app.view())
+}
+
+/// Whether the page shows `label`.
+fn shows(app: &App, label: &str) -> bool {
+    tall(app).find(label).is_ok()
+}
+
+/// The simulated operator clicks `label`; tasks it starts run to the end.
+fn press(app: &mut App, label: &str) {
+    let messages: Vec<Message> = {
+        let mut ui = tall(app);
+        ui.click(label).unwrap_or_else(|e| panic!("cannot click {label:?}: {e}"));
+        ui.into_messages().collect()
+    };
+    for m in messages {
+        let task = app.update(m);
+        run_task(app, task);
+    }
+}
+
+/// Opens the page on counter files in `dir` and signs `operator` in (when given).
+fn open_counter(app: &mut App, dir: &Path, operator: Option<&str>) {
+    let task = app.open_counter_with(Some(Counter::at(dir)));
+    run_task(app, task);
+    if let Some(name) = operator {
+        send(app, Msg::Name(name.into()));
+        press(app, "Sign in");
+        assert_eq!(page(app).operator.as_deref(), Some(name));
+    }
+}
+
+/// Plays the service for the demo card: runs what the app sent, reports back; how many ran.
+fn serve(app: &mut App, rx: &Receiver<Request>) -> usize {
+    let mut ran = 0;
+    while let Ok(request) = rx.try_recv() {
+        if let Request::Run { token, operation } = request {
+            ran += 1;
+            let config = Config { pkcs11: false, ..Config::default() };
+            let result = Service::run_blocking(config, TokenRef::Demo, operation).unwrap();
+            let task = app.update(Message::Service(Event::Finished { token, result }));
+            run_task(app, task);
+        }
+    }
+    ran
+}
+
+/// The audit log's records as `ecert audit verify` checks them: (action, operator, result).
+fn audit(dir: &Path) -> Vec<ecert::ops::audit::Record> {
+    AuditLog::open(&Counter::at(dir).log_path(), "").verify().unwrap()
+}
+
+#[test]
+fn jobs_stay_disabled_until_an_operator_signs_in() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, _) = app_with_a_card();
+    let (tx, rx) = channel();
+    app.requests = Some(tx);
+    assert!(shows(&app, "Counter"), "the top bar opens the counter");
+    let dir = tempfile::tempdir().unwrap();
+    open_counter(&mut app, dir.path(), None);
+    assert!(shows(
+        &app,
+        "Sign in as an operator first: every action at the counter is recorded under an operator's name."
+    ));
+    assert!(shows(&app, "PIN: 3 tries left"), "tries are shown before the PIN is typed");
+    send(&mut app, Msg::Subject("Chan Tai Man".into()));
+    send(&mut app, Msg::Pin(Secret("123456".into())));
+    press(&mut app, "Make the key and the request");
+    assert!(rx.try_recv().is_err() && !page(&app).busy(), "nothing is sent without an operator");
+    assert!(!dir.path().join("audit.jsonl").exists());
+    // Signing in with an empty name does nothing.
+    press(&mut app, "Sign in");
+    assert_eq!(page(&app).operator, None);
+    send(&mut app, Msg::Name("op-17".into()));
+    press(&mut app, "Sign in");
+    assert!(shows(&app, "Signed in: op-17. Every action is recorded under this name."));
+    assert!(!shows(
+        &app,
+        "Sign in as an operator first: every action at the counter is recorded under an operator's name."
+    ));
+    press(&mut app, "Make the key and the request");
+    let sent: Vec<Request> = rx.try_iter().collect();
+    assert!(
+        matches!(sent.as_slice(), [Request::Run { operation: Operation::Workflow { action: WorkflowAction::StartEnroll { location, subject, .. }, .. }, .. }]
+            if location == "9c" && subject.as_deref() == Some("CN=Chan Tai Man")),
+        "{sent:?}"
+    );
+    assert!(page(&app).pin_cleared() && page(&app).busy == Some(Busy::Card));
+    // One request at a time; the page is not left while the card works.
+    press(&mut app, "Working with the card…");
+    assert!(rx.try_recv().is_err());
+    let iced::Event::Keyboard(escape) =
+        iced_test::simulator::press_key(iced::keyboard::key::Named::Escape, None)
+    else {
+        panic!("not a key")
+    };
+    let _ = app.update(Message::Key(escape.clone()));
+    assert!(matches!(app.screen, Screen::Counter(_)), "Escape waits for the card");
+    // The card refuses (wrong PIN): shown localized, recorded as failed.
+    let token = TokenRef::Reader { reader: "Virtual PCD 00 00".into() };
+    let wrong = ecert::piv::PivError::WrongPin { which: ecert::piv::PinRef::Pin, tries_left: Some(2) };
+    let task = app.update(Message::Service(Event::Finished { token, result: Err(TokenError::Piv(wrong)) }));
+    run_task(&mut app, task);
+    assert!(
+        matches!(&page(&app).shown, Some(Shown::Failed(m, _)) if m.contains('2')),
+        "{:?}",
+        page(&app).shown
+    );
+    let records = audit(dir.path());
+    let got: Vec<(&str, &str)> = records.iter().map(|r| (r.action.as_str(), r.result.as_str())).collect();
+    assert_eq!(got, [(action::SIGN_IN, "ok"), (action::ENROLL_REQUEST, "failed")]);
+    assert!(records[1].card.is_some() && records.iter().all(|r| r.operator == "op-17"));
+    let line = format!("#2 {} · op-17 · enroll-request · failed", records[1].time);
+    assert!(shows(&app, &line), "the session's records are shown");
+    let _ = app.update(Message::Key(escape));
+    assert!(matches!(app.screen, Screen::Certificates), "Escape leaves the idle page");
+}
+
+#[test]
+fn remove_needs_the_location_typed_again_and_is_audited() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, token) = app_with_a_card();
+    let (tx, rx) = channel();
+    app.requests = Some(tx);
+    let dir = tempfile::tempdir().unwrap();
+    open_counter(&mut app, dir.path(), Some("op-17"));
+    press(&mut app, "Remove");
+    assert_eq!(
+        (page(&app).job, page(&app).slot.as_str()),
+        (Job::Remove, "9a"),
+        "a location holding an e-Cert"
+    );
+    let backup = page(&app).backup.clone();
+    assert!(backup.starts_with(&dir.path().join("counter/backup/9a-").display().to_string()), "{backup}");
+    assert!(shows(&app, &backup), "the backup path is shown");
+    send(&mut app, Msg::Pin(Secret("123456".into())));
+    press(&mut app, "Remove the e-Cert");
+    assert!(rx.try_recv().is_err(), "not without the location typed again");
+    send(&mut app, Msg::Confirm("9c".into()));
+    assert!(shows(&app, "The location typed again does not match."));
+    press(&mut app, "Remove the e-Cert");
+    assert!(rx.try_recv().is_err() && !page(&app).busy());
+    send(&mut app, Msg::Confirm("9a".into()));
+    press(&mut app, "Remove the e-Cert");
+    let sent: Vec<Request> = rx.try_iter().collect();
+    let [Request::Run { operation: Operation::Workflow { action, journal_dir, auth }, .. }] = sent.as_slice()
+    else {
+        panic!("one removal: {sent:?}")
+    };
+    assert!(
+        matches!(action, WorkflowAction::StartRemove { location, backup: b } if location == "9a" && b.display().to_string() == backup)
+    );
+    assert_eq!(journal_dir, &dir.path().join("journal"));
+    assert!(auth.pin.is_some() && dir.path().join("counter/backup").is_dir(), "its folder is made first");
+    let mut j = super::sample_journal();
+    j.old_cert = Some(include_bytes!("../../../assets/anchors/Hongkong_Post_Root_CA_3.der").to_vec());
+    let task =
+        app.update(Message::Service(Event::Finished { token, result: Ok(Outcome::Journal(Box::new(j))) }));
+    run_task(&mut app, task);
+    assert!(shows(&app, &format!("Removed the e-Cert in 9a; the backup is in {backup}.")));
+    let records = audit(dir.path());
+    let last = records.last().unwrap();
+    assert_eq!((last.action.as_str(), last.result.as_str()), (action::REMOVE, "ok"));
+    assert!(
+        last.cert_serial.is_some()
+            && last.cert_issuer.as_deref().is_some_and(|i| i.contains("Hongkong Post"))
+    );
+    // Signing out ends the shift for the CLI too, and is recorded.
+    press(&mut app, "Sign out");
+    assert_eq!(Counter::at(dir.path()).operator().ok(), None);
+    assert_eq!(audit(dir.path()).last().unwrap().action, action::SIGN_OUT);
+}
+
+#[test]
+fn demo_card_enrolls_for_real_and_the_audit_log_verifies() {
+    let _lang = lang_lock();
+    let _demo = demo_lock();
+    i18n::set_language(Language::English);
+    let (mut app, rx) = demo_app();
+    let dir = tempfile::tempdir().unwrap();
+    open_counter(&mut app, dir.path(), Some("op-17"));
+    assert_eq!(page(&app).slot, "9d", "the demo card's first free slot");
+    assert_eq!(page(&app).outbox, dir.path().join("counter/outbox").display().to_string());
+    press(&mut app, "ECC P-384");
+    send(&mut app, Msg::Subject("CN=CHAN Tai Man".into()));
+    send(&mut app, Msg::Pin(Secret(ecert::demo::DEMO_PIN.into())));
+    press(&mut app, "Make the key and the request");
+    assert_eq!(serve(&mut app, &rx), 1, "StartEnroll");
+    let Some(Shown::Done(done)) = page(&app).shown.clone() else { panic!("{:?}", page(&app).shown) };
+    // The request is in the outbox, signed by the key the card made.
+    let csrs: Vec<_> =
+        std::fs::read_dir(dir.path().join("counter/outbox")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(csrs.len(), 1, "{csrs:?}");
+    assert!(done.contains(&csrs[0].display().to_string()), "{done}");
+    let der = std::fs::read(&csrs[0]).unwrap();
+    let req = <x509_cert::request::CertReq as der::Decode>::from_der(&der).unwrap();
+    assert_eq!(req.info.subject.to_string(), "CN=CHAN Tai Man");
+    // The card's job now waits for its certificate: collect is offered, enroll refused.
+    let job = csrs[0].file_stem().unwrap().to_string_lossy().into_owned();
+    let pending = page(&app).pending.clone().expect("the journal is read again");
+    assert!(pending.awaits_certificate() && pending.id == job);
+    assert_eq!(page(&app).job, Job::Collect);
+    assert!(shows(
+        &app,
+        &format!("Put the issued certificate in the inbox as {job}.pem, then press Collect.")
+    ));
+    // Roll it back, leaving the demo card as it was.
+    send(&mut app, Msg::Pin(Secret(ecert::demo::DEMO_PIN.into())));
+    press(&mut app, "Roll back");
+    assert_eq!(serve(&mut app, &rx), 1, "RollBack");
+    assert!(shows(&app, &format!("Job {job}: rolled back — the card is as it was.")));
+    assert_eq!(page(&app).pending, None);
+    let records = audit(dir.path());
+    let got: Vec<(&str, &str, &str)> =
+        records.iter().map(|r| (r.operator.as_str(), r.action.as_str(), r.result.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("op-17", action::SIGN_IN, "ok"),
+            ("op-17", action::ENROLL_REQUEST, "ok"),
+            ("op-17", action::ROLLBACK, "ok")
+        ]
+    );
+    // Both card actions name the same card, by its salted hash only.
+    assert!(records[1].card.is_some() && records[1].card == records[2].card);
+    let info = ecert::demo::info().unwrap();
+    let log = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+    assert!(!log.contains(&ecert::ops::workflow::card_id(&info)));
+    assert!(!log.contains(ecert::demo::DEMO_PIN));
+}
+
+#[test]
+fn collect_picks_up_the_waiting_job_and_writes_the_receipt() {
+    use ecert::ops::journal::{card_hash, Kind, Status, Store};
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, token) = app_with_a_card();
+    let (tx, rx) = channel();
+    app.requests = Some(tx);
+    let dir = tempfile::tempdir().unwrap();
+    // A job started earlier (by the CLI, or before the app was closed) waits for its e-Cert.
+    let mut j = super::sample_journal();
+    (j.id, j.kind, j.status, j.location) =
+        ("job1".into(), Kind::Enroll, Status::AwaitingCertificate, "9c".into());
+    j.card = card_hash(&ecert::ops::workflow::card_id(&super::piv_token("Virtual PCD 00 00", 3)));
+    Store::new(&dir.path().join("journal")).save(&j).unwrap();
+    open_counter(&mut app, dir.path(), Some("op-17"));
+    assert!(shows(&app, "This card has an unfinished job job1 (new e-Cert, location 9c): the request is out; collect the issued certificate."));
+    assert_eq!(page(&app).job, Job::Collect, "collect is offered");
+    assert!(shows(&app, "Put the issued certificate in the inbox as job1.pem, then press Collect."));
+    // No second job on a card with one waiting.
+    send(&mut app, Msg::Pin(Secret("123456".into())));
+    press(&mut app, "Enroll");
+    send(&mut app, Msg::Subject("CN=X".into()));
+    press(&mut app, "Make the key and the request");
+    assert!(rx.try_recv().is_err() && !page(&app).busy());
+    press(&mut app, "Collect");
+    press(&mut app, "Check and store the issued e-Cert");
+    let sent: Vec<Request> = rx.try_iter().collect();
+    let [Request::Run {
+        operation: Operation::Workflow { action: WorkflowAction::Collect { inbox, anchors, .. }, .. },
+        ..
+    }] = sent.as_slice()
+    else {
+        panic!("one collect: {sent:?}")
+    };
+    assert_eq!(inbox, &dir.path().join("counter/inbox"));
+    assert!(!anchors.is_empty(), "checked against the trust store");
+    j.status = Status::Done;
+    j.new_cert = Some(include_bytes!("../../../assets/anchors/Hongkong_Post_Root_CA_3.der").to_vec());
+    let task =
+        app.update(Message::Service(Event::Finished { token, result: Ok(Outcome::Journal(Box::new(j))) }));
+    run_task(&mut app, task);
+    let receipt = dir.path().join("counter/inbox/job1-receipt.txt");
+    assert!(shows(&app, &format!("The receipt is saved in {}:", receipt.display())));
+    let text = std::fs::read_to_string(&receipt).unwrap();
+    assert!(text.contains("Operator:     op-17") && text.contains("Slot:         9c"), "{text}");
+    assert!(!text.contains("123456"), "no PIN on the receipt");
+    assert_eq!(page(&app).receipt.as_ref().map(|(_, t)| t.as_str()), Some(text.as_str()));
+    let last = audit(dir.path()).pop().unwrap();
+    assert_eq!((last.action.as_str(), last.result.as_str()), (action::ENROLL_STORE, "ok"));
+    assert!(last.cert_serial.is_some());
+}
