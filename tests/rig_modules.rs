@@ -66,3 +66,32 @@ fn modules_come_and_go_while_the_service_runs() {
     drop(service);
     let _ = std::fs::remove_file(&not_a_module);
 }
+
+#[test]
+fn the_first_snapshot_never_says_the_running_service_is_down() {
+    let rig = common::rig();
+    std::env::set_var("SOFTHSM2_CONF", &rig.softhsm_conf);
+    // A module whose first report can come before the reader monitor's first answer.
+    std::env::set_var("ECERT_PKCS11_MODULES", &rig.softhsm_module);
+    let config =
+        Config { extra_modules: Vec::new(), token_poll: Duration::from_millis(300), ..Config::default() };
+    for round in 0..5 {
+        let (tx, rx) = mpsc::channel();
+        let service = Service::spawn(config.clone(), move |ev| {
+            if let Event::Snapshot(s) = ev {
+                let _ = tx.send(s);
+            }
+        })
+        .unwrap();
+        let t0 = Instant::now();
+        let first = rx.recv_timeout(Duration::from_secs(10)).expect("a first snapshot");
+        eprintln!("round {round}: first snapshot after {:?}: {:?}", t0.elapsed(), first.pcsc);
+        drop(service);
+        assert_eq!(
+            first.pcsc,
+            ecert::reader::PcscStatus::Running,
+            "round {round}: pcscd runs, yet the first snapshot said {:?}",
+            first.pcsc
+        );
+    }
+}

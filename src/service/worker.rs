@@ -16,6 +16,10 @@ use crate::transport::pcsc::PcscTransport;
 
 struct State {
     readers: ReaderSnapshot,
+    /// Whether `readers` is an answer yet. Live, the monitor's first answer can come after a
+    /// module's first report; until it does, no snapshot is published (the placeholder would
+    /// claim "smart-card service not running" while it runs).
+    readers_known: bool,
     /// PIV probe result per (reader, ATR): probing sends two APDUs, so once per insertion.
     probes: HashMap<(String, String), Option<TokenInfo>>,
     modules: Vec<LoadedModule>,
@@ -38,6 +42,7 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
         if config.pkcs11 && config.live { discover_modules(&config.extra_modules) } else { Vec::new() };
     let mut st = State {
         readers: ReaderSnapshot::not_running(),
+        readers_known: !config.live,
         probes: HashMap::new(),
         modules,
         p11: Vec::new(),
@@ -65,6 +70,7 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
             Some(Msg::Stop) => return,
             Some(Msg::Readers(snap)) => {
                 st.readers = snap;
+                st.readers_known = true;
                 publish(&mut st, &mut sink, false);
                 // A card came or went: PKCS#11 slots may have changed too.
                 for (_, p11) in &st.p11 {
@@ -247,6 +253,9 @@ fn open_pkcs11(modules: &[LoadedModule], token: &TokenRef) -> Result<Box<dyn Tok
 }
 
 fn publish(st: &mut State, sink: &mut impl FnMut(Event), always: bool) {
+    if !st.readers_known {
+        return;
+    }
     let snap = snapshot(st);
     if always || st.last.as_ref() != Some(&snap) {
         st.last = Some(snap.clone());
