@@ -80,6 +80,8 @@ pub struct App {
     pub high_contrast: bool,
     /// Online CRL/OCSP checks when verifying (saved; off by default).
     pub revocation_checking: bool,
+    /// The post-office counter page is offered (saved; off by default).
+    pub counter_mode: bool,
     pub screen: Screen,
     /// e-Cert files the user opened this session, and the path being typed.
     pub files: Vec<std::path::PathBuf>,
@@ -143,6 +145,8 @@ pub enum Message {
     ToggleContrast,
     /// The user toggled online revocation checking.
     ToggleRevocation,
+    /// The user toggled the counter mode (post-office staff).
+    ToggleCounterMode,
     /// The user opened one certificate.
     OpenCert(usize),
     /// Back to the certificate list.
@@ -252,6 +256,7 @@ impl App {
         app.text_size = TextSize::from_name(saved.text_size.as_deref().unwrap_or("medium"));
         app.high_contrast = saved.high_contrast;
         app.revocation_checking = saved.revocation_checking;
+        app.counter_mode = saved.counter_mode;
         // ECERT_DEMO=1 opens the demo card at start (screenshots, the start-up benchmark).
         let task = if std::env::var_os("ECERT_DEMO").is_some() {
             Task::done(Message::OpenDemo)
@@ -261,21 +266,24 @@ impl App {
         (app, task)
     }
 
-    /// Saves language, text size and contrast, off the UI thread.
-    fn save_settings(&self) -> Task<Message> {
-        let (lang, size, contrast, online) = (
+    /// Saves the choices made on screen, off the UI thread. A settings file that cannot be
+    /// read is left as it is (the error is shown) rather than replaced by defaults.
+    pub(super) fn save_settings(&self) -> Task<Message> {
+        let (lang, size, contrast, online, counter) = (
             self.language.tag().to_owned(),
             self.text_size.name().to_owned(),
             self.high_contrast,
             self.revocation_checking,
+            self.counter_mode,
         );
         Task::perform(
             async move {
-                let mut s = ecert::settings::load().unwrap_or_default();
+                let mut s = ecert::settings::load().map_err(|e| e.to_string())?;
                 s.language = Some(lang);
                 s.text_size = Some(size);
                 s.high_contrast = contrast;
                 s.revocation_checking = online;
+                s.counter_mode = counter;
                 ecert::settings::save(&s).map_err(|e| e.to_string())
             },
             Message::SettingsSaved,
@@ -298,6 +306,7 @@ impl App {
             verification: None,
             verifying: None,
             revocation_checking: false,
+            counter_mode: false,
             anchors: anchors::Anchors::default(),
             find: find::Find::default(),
             detail: detail::Page::default(),
@@ -342,13 +351,8 @@ impl App {
                 self.text_size = size;
                 return self.save_settings();
             }
-            Message::ToggleContrast => {
-                self.high_contrast = !self.high_contrast;
-                return self.save_settings();
-            }
-            Message::ToggleRevocation => {
-                self.revocation_checking = !self.revocation_checking;
-                return self.save_settings();
+            m @ (Message::ToggleContrast | Message::ToggleRevocation | Message::ToggleCounterMode) => {
+                return self.toggle(&m);
             }
             Message::OpenSettings => {
                 self.status = None;
@@ -467,15 +471,7 @@ impl App {
                 _ => certs::view(self),
             },
             Screen::Certificates => certs::view(self),
-            Screen::Settings => settings_page::view(
-                self.language,
-                self.text_size,
-                self.high_contrast,
-                self.revocation_checking,
-                self.snapshot.as_ref().map_or(&[], |s| s.modules.as_slice()),
-                &self.anchors,
-                self.status.as_deref(),
-            ),
+            Screen::Settings => settings_page::view(self),
             Screen::FilePassword => self.file_password_view(),
             Screen::Find => self.find.view(self.text_size).map(Message::Find),
             Screen::Diagnostics => {

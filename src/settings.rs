@@ -32,6 +32,8 @@ pub struct Settings {
     /// fetches during verification); directory searches are user-initiated and refused
     /// only while this is on.
     pub offline: bool,
+    /// Show the post-office counter page in the app (off: citizens never see it).
+    pub counter_mode: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

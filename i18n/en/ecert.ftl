@@ -385,3 +385,6 @@ counter-err-audit = The action was not recorded in the audit log. Stop and call 
 counter-err-backup-exists = a file is already there; choose another backup file
 title-counter-log = This session's audit records
 counter-no-log = Nothing recorded in this session yet.
+
+# Counter mode setting
+label-counter-mode = Post-office counter mode (for counter staff)

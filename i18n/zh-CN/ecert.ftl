@@ -385,3 +385,6 @@ counter-err-audit = 此项操作未能记录在审计日志中。请停止操作
 counter-err-backup-exists = 该处已有文件，请选择另一个备份文件
 title-counter-log = 本次会话的审计记录
 counter-no-log = 本次会话尚未有记录。
+
+# Counter mode setting
+label-counter-mode = 邮政局柜台模式（供柜台职员使用）

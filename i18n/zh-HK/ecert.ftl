@@ -385,3 +385,6 @@ counter-err-audit = 這項操作未能記錄在審計記錄中。請停止操作
 counter-err-backup-exists = 該處已有檔案，請選擇另一個備份檔案
 title-counter-log = 今次使用期間的審計記錄
 counter-no-log = 今次使用期間尚未有記錄。
+
+# Counter mode setting
+label-counter-mode = 郵政局櫃位模式（供櫃位職員使用）

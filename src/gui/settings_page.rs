@@ -8,16 +8,12 @@ use iced::{Element, Length};
 
 use super::{Message, TextSize};
 
-pub fn view<'a>(
-    language: Language,
-    size: TextSize,
-    high_contrast: bool,
-    revocation_checking: bool,
-    modules: &'a [ModuleStatus],
-    anchors: &'a super::anchors::Anchors,
-    status: Option<&'a str>,
-) -> Element<'a, Message> {
-    let mut col: Column<'a, Message> = column![
+pub fn view(app: &super::App) -> Element<'_, Message> {
+    let (language, size, high_contrast, revocation_checking) =
+        (app.language, app.text_size, app.high_contrast, app.revocation_checking);
+    let modules: &[ModuleStatus] = app.snapshot.as_ref().map_or(&[], |s| s.modules.as_slice());
+    let (anchors, status) = (&app.anchors, app.status.as_deref());
+    let mut col: Column<'_, Message> = column![
         button(text(i18n::text("btn-back")).size(size.body()))
             .style(button::secondary)
             .on_press(Message::Back),
@@ -41,30 +37,11 @@ pub fn view<'a>(
                 .on_press(Message::SetTextSize(s)),
         );
     }
-    col = col.push(sizes).push(
-        row![
-            text(i18n::text("label-high-contrast")).size(size.body()),
-            button(text(i18n::text(if high_contrast { "label-on" } else { "label-off" })).size(size.body()))
-                .style(if high_contrast { button::primary } else { button::secondary })
-                .on_press(Message::ToggleContrast),
-        ]
-        .spacing(12)
-        .align_y(iced::Alignment::Center),
-    );
-    col = col.push(
-        row![
-            text(i18n::text("label-revocation")).size(size.body()),
-            button(
-                text(i18n::text(if revocation_checking { "label-on" } else { "label-off" }))
-                    .size(size.body())
-            )
-            .style(if revocation_checking { button::primary } else { button::secondary })
-            .on_press(Message::ToggleRevocation),
-        ]
-        .spacing(12)
-        .align_y(iced::Alignment::Center)
-        .wrap(),
-    );
+    col = col
+        .push(sizes)
+        .push(switch("label-high-contrast", high_contrast, Message::ToggleContrast, size))
+        .push(switch("label-revocation", revocation_checking, Message::ToggleRevocation, size))
+        .push(switch("label-counter-mode", app.counter_mode, Message::ToggleCounterMode, size));
     col = col
         .push(text(i18n::text("title-trust-anchors")).size(size.heading()))
         .push(anchors.view(size).map(Message::Anchors));
@@ -105,4 +82,52 @@ pub fn view<'a>(
         col = col.push(text(status).size(size.body()));
     }
     scrollable(col).height(Length::Fill).into()
+}
+
+/// A labelled on/off switch (a button showing the state; pressing flips it).
+fn switch<'a>(label: &str, on: bool, msg: Message, size: TextSize) -> Element<'a, Message> {
+    row![
+        text(i18n::text(label)).size(size.body()),
+        button(text(i18n::text(if on { "label-on" } else { "label-off" })).size(size.body()))
+            .style(if on { button::primary } else { button::secondary })
+            .on_press(msg),
+    ]
+    .spacing(12)
+    .align_y(iced::Alignment::Center)
+    .wrap()
+    .into()
+}
+
+impl super::App {
+    /// Flips one of the on/off settings and saves.
+    pub(super) fn toggle(&mut self, which: &Message) -> iced::Task<Message> {
+        match which {
+            Message::ToggleContrast => self.high_contrast = !self.high_contrast,
+            Message::ToggleRevocation => self.revocation_checking = !self.revocation_checking,
+            Message::ToggleCounterMode => self.counter_mode = !self.counter_mode,
+            _ => return iced::Task::none(),
+        }
+        self.save_settings()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::gui::tests::{app_with_a_card, lang_lock, shows};
+    use crate::gui::Message;
+    use ecert::i18n::{self, Language};
+
+    #[test]
+    fn counter_mode_is_off_until_switched_on_in_settings() {
+        let _lang = lang_lock();
+        i18n::set_language(Language::English);
+        let (mut app, _) = app_with_a_card();
+        assert!(!app.counter_mode && !shows(&app, "Counter"));
+        let _ = app.update(Message::OpenSettings);
+        assert!(shows(&app, "Post-office counter mode (for counter staff)"));
+        let _ = app.update(Message::ToggleCounterMode);
+        assert!(app.counter_mode && shows(&app, "Counter"), "the top bar now offers the counter");
+        let _ = app.update(Message::ToggleCounterMode);
+        assert!(!app.counter_mode && !shows(&app, "Counter"));
+    }
 }

@@ -31,13 +31,17 @@ pub fn view(app: &App) -> Element<'_, Message> {
         button(text("◐").size(size.body())).on_press(Message::ToggleContrast).style(button::secondary);
     // The controls wrap onto a second line rather than run off a narrow window at the
     // largest text size.
+    // The counter page only for post-office staff (Settings → counter mode).
+    let counter = app.counter_mode.then(|| {
+        button(text(i18n::text("btn-counter")).size(size.small()))
+            .style(button::secondary)
+            .on_press_maybe(leave(Message::OpenCounter))
+    });
     let controls = row![
         langs,
         sizes,
         contrast,
-        button(text(i18n::text("btn-counter")).size(size.small()))
-            .style(button::secondary)
-            .on_press_maybe(leave(Message::OpenCounter)),
+        counter,
         button(text(i18n::text("btn-find")).size(size.small()))
             .style(button::secondary)
             .on_press_maybe(leave(Message::OpenFind)),

@@ -91,7 +91,9 @@ fn jobs_stay_disabled_until_an_operator_signs_in() {
     let (mut app, _) = app_with_a_card();
     let (tx, rx) = channel();
     app.requests = Some(tx);
-    assert!(shows(&app, "Counter"), "the top bar opens the counter");
+    assert!(!shows(&app, "Counter"), "citizens never see the counter");
+    app.counter_mode = true;
+    assert!(shows(&app, "Counter"), "in counter mode the top bar opens the counter");
     let dir = tempfile::tempdir().unwrap();
     open_counter(&mut app, dir.path(), None);
     assert!(shows(

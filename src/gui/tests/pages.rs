@@ -86,9 +86,11 @@ fn every_main_screen_renders_in_each_language() {
     let counter = ecert::ops::counter::Counter::at(&counter_dir);
     counter.sign_in("Counter 3 (CHAN)", 0).unwrap();
     let _ = app.update(Message::Back);
+    app.counter_mode = true;
     let task = app.open_counter_with(Some(counter));
     super::dialog_flows::run_task(&mut app, task);
     sizes.push(("counter-en".to_owned(), shoot(&app, "counter-en")));
+    app.counter_mode = false;
     let _ = std::fs::remove_dir_all(&counter_dir);
     // High contrast.
     app.high_contrast = true;
