@@ -388,3 +388,10 @@ counter-no-log = Nothing recorded in this session yet.
 
 # Counter mode setting
 label-counter-mode = Post-office counter mode (for counter staff)
+
+# Management key prompt
+label-mgmt-key = Card management key (48 hex digits, or 32/64 for AES)
+mgmt-key-why = The card refused the factory management key: it was changed on this card (common on YubiKeys). Whoever set up the card has the new key (for a YubiKey, the one set in YubiKey Manager). No PIN try was used.
+mgmt-key-refused = The card refused this management key too. Check it and type it again.
+mgmt-key-not-hex = A management key is written in hex: only 0–9 and A–F (spaces and colons are allowed). Nothing was sent.
+mgmt-key-length = That key has { $digits } hex digits; it needs 48 (3DES or AES-192), 32 (AES-128) or 64 (AES-256). Nothing was sent.

@@ -388,3 +388,10 @@ counter-no-log = 本次会话尚未有记录。
 
 # Counter mode setting
 label-counter-mode = 邮政局柜台模式（供柜台职员使用）
+
+# Management key prompt
+label-mgmt-key = 智能卡管理密钥（48 个十六进制数字；AES 为 32 或 64 个）
+mgmt-key-why = 智能卡拒绝了出厂管理密钥：这张卡的管理密钥已被更改（YubiKey 上很常见）。请向为你设置这张卡的人索取新密钥（YubiKey 即在 YubiKey Manager 中设置的密钥）。密码的尝试次数没有减少。
+mgmt-key-refused = 智能卡也拒绝了这个管理密钥。请核对后重新输入。
+mgmt-key-not-hex = 管理密钥以十六进制书写：只能包含 0–9 和 A–F（可加空格和冒号）。没有发送任何数据。
+mgmt-key-length = 这个密钥有 { $digits } 个十六进制数字；需要 48 个（3DES 或 AES-192）、32 个（AES-128）或 64 个（AES-256）。没有发送任何数据。

@@ -388,3 +388,10 @@ counter-no-log = 今次使用期間尚未有記錄。
 
 # Counter mode setting
 label-counter-mode = 郵政局櫃位模式（供櫃位職員使用）
+
+# Management key prompt
+label-mgmt-key = 智能卡管理密鑰（48 個十六進制數字；AES 為 32 或 64 個）
+mgmt-key-why = 智能卡拒絕了出廠管理密鑰：這張卡的管理密鑰已被更改（YubiKey 常見）。請向為你設定這張卡的人查詢新密鑰（YubiKey 即在 YubiKey Manager 設定的密鑰）。密碼的嘗試次數沒有減少。
+mgmt-key-refused = 智能卡亦拒絕了這個管理密鑰。請核對後再輸入。
+mgmt-key-not-hex = 管理密鑰以十六進制書寫：只可包含 0–9 及 A–F（可加空格及冒號）。沒有傳送任何資料。
+mgmt-key-length = 這個密鑰有 { $digits } 個十六進制數字；須為 48 個（3DES 或 AES-192）、32 個（AES-128）或 64 個（AES-256）。沒有傳送任何資料。

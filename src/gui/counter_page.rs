@@ -125,6 +125,8 @@ pub enum Msg {
     /// The location typed again (removal's second confirmation).
     Confirm(String),
     Pin(Secret),
+    /// The card management key typed after the card refused the factory one.
+    MgmtKey(Secret),
     /// Run the chosen job.
     Start,
     Resume,
@@ -159,6 +161,8 @@ pub struct CounterPage {
     pub backup: String,
     pub confirm: String,
     pin: Zeroizing<String>,
+    /// Asked for once the card refuses the factory management key.
+    pub mgmt: super::dialogs::MgmtKeyField,
     pub busy: Option<Busy>,
     in_flight: Option<InFlight>,
     /// The card ids the journal was (or is being) read for.
@@ -207,6 +211,7 @@ impl CounterPage {
             backup: String::new(),
             confirm: String::new(),
             pin: Zeroizing::default(),
+            mgmt: super::dialogs::MgmtKeyField::default(),
             busy: None,
             in_flight: None,
             looked: None,
@@ -266,7 +271,7 @@ impl CounterPage {
     /// Whether the chosen job can start with what is typed.
     pub fn can_start(&self, card: Option<&Card>) -> bool {
         let Some(c) = card else { return false };
-        if self.busy() || self.why_blocked(card).is_some() || self.pin.is_empty() {
+        if self.busy() || self.why_blocked(card).is_some() || self.pin.is_empty() || !self.mgmt.ready() {
             return false;
         }
         match self.job {
@@ -291,7 +296,11 @@ impl CounterPage {
 
     /// Resume / roll back: a job is pending, a PIN typed, nothing running.
     pub fn can_finish_pending(&self, card: Option<&Card>) -> bool {
-        !self.busy() && self.why_blocked(card).is_none() && self.pending.is_some() && !self.pin.is_empty()
+        !self.busy()
+            && self.why_blocked(card).is_none()
+            && self.pending.is_some()
+            && !self.pin.is_empty()
+            && self.mgmt.ready()
     }
 
     /// The default location for the chosen job on this card.
@@ -399,7 +408,9 @@ impl CounterPage {
             Msg::Backup(s) if idle => self.backup = s,
             Msg::Confirm(s) if idle => self.confirm = s,
             Msg::Pin(s) if idle => self.pin = Zeroizing::new(s.0),
-            Msg::Start if self.can_start(card) => return self.prepare(card),
+            Msg::MgmtKey(s) if idle => self.mgmt.set(s.0),
+            // A typed key that is not one is said before any file work.
+            Msg::Start if self.can_start(card) && self.mgmt.check() => return self.prepare(card),
             Msg::Resume if self.can_finish_pending(card) => return self.send(Work::Resume, card, Vec::new()),
             Msg::RollBack if self.can_finish_pending(card) => {
                 return self.send(Work::RollBack, card, Vec::new());

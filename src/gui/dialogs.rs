@@ -12,6 +12,7 @@ use ecert::service::{Operation, Outcome, Request};
 use ecert::token::{Auth, PinFacts, TokenError, TokenKind};
 use iced::widget::{button, column, container, row, scrollable, text, text_input, Column};
 use iced::{Element, Length, Task};
+use zeroize::Zeroizing;
 
 use super::{import_dialog, keygen_dialog, renew_dialog, sign_dialog, App, Certs, Message, Screen, TextSize};
 
@@ -74,6 +75,133 @@ pub fn auth(pin: &str) -> Auth {
         pin: (!pin.is_empty()).then(|| Pin::new(pin.to_owned())),
         management_key: Some(ManagementKey::factory_default()),
         ..Auth::default()
+    }
+}
+
+/// Why a typed management key was refused before anything was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MgmtKeyFormat {
+    /// Something other than hex digits, spaces and colons.
+    NotHex,
+    /// Not 48 (3DES, AES-192), 32 (AES-128) or 64 (AES-256) hex digits.
+    Length { digits: usize },
+}
+
+/// Parses a management key as typed: hex, spaces and colons ignored, 16, 24 or 32 bytes
+/// (SP 800-78-4 Table 5; a 24-byte key is tried as 3DES, then AES-192, by the driver).
+pub fn parse_mgmt_key(text: &str) -> Result<ManagementKey, MgmtKeyFormat> {
+    let digits: Zeroizing<String> =
+        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace() && *c != ':').collect());
+    if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(MgmtKeyFormat::NotHex);
+    }
+    if !matches!(digits.len(), 32 | 48 | 64) {
+        return Err(MgmtKeyFormat::Length { digits: digits.len() });
+    }
+    ManagementKey::from_hex(&digits).ok_or(MgmtKeyFormat::NotHex)
+}
+
+fn format_error(e: MgmtKeyFormat) -> String {
+    match e {
+        MgmtKeyFormat::NotHex => i18n::text("mgmt-key-not-hex"),
+        MgmtKeyFormat::Length { digits } => {
+            i18n::text_args("mgmt-key-length", &[("digits", digits.to_string())])
+        }
+    }
+}
+
+/// The card management key field a dialog shows once the card refused the factory key
+/// (`PivError::ManagementKeyRejected`; many YubiKeys have their key changed). Until then
+/// requests carry the factory key. The typed text is wiped as the request leaves.
+#[derive(Default)]
+pub struct MgmtKeyField {
+    asked: bool,
+    text: Zeroizing<String>,
+    /// Why the last key typed was not used or not accepted (localized).
+    error: Option<String>,
+}
+
+impl MgmtKeyField {
+    /// The card refused a key: the field is shown.
+    pub fn asked(&self) -> bool {
+        self.asked
+    }
+
+    /// The user typed in the field.
+    pub fn set(&mut self, text: String) {
+        self.text = Zeroizing::new(text);
+        self.error = None;
+    }
+
+    /// Nothing is missing for the next request (a key is typed once the field is shown).
+    pub fn ready(&self) -> bool {
+        !self.asked || !self.text.trim().is_empty()
+    }
+
+    #[cfg(test)]
+    pub fn cleared(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Whether the typed key (if one is asked for) is a key; if not, the error is shown.
+    pub fn check(&mut self) -> bool {
+        if !self.asked {
+            return true;
+        }
+        match parse_mgmt_key(&self.text) {
+            Ok(_) => true,
+            Err(e) => {
+                self.error = Some(format_error(e));
+                false
+            }
+        }
+    }
+
+    /// Looks at a finished operation: a refused management key shows the field (with an
+    /// error when the refused key was typed). Returns whether it was refused.
+    pub fn finished<T>(&mut self, result: &Result<T, TokenError>) -> bool {
+        let refused = matches!(result, Err(TokenError::Piv(ecert::piv::PivError::ManagementKeyRejected)));
+        if refused {
+            self.error = self.asked.then(|| i18n::text("mgmt-key-refused"));
+            self.asked = true;
+        }
+        refused
+    }
+
+    /// Credentials for the next request: the PIN, and the typed management key once the
+    /// card refused the factory one. `None` (with the error shown, nothing to send) when
+    /// the typed key is not a key. The typed text is wiped either way.
+    pub fn auth(&mut self, pin: &str) -> Option<Auth> {
+        let mut auth = auth(pin);
+        if self.asked {
+            let typed = std::mem::take(&mut self.text);
+            match parse_mgmt_key(&typed) {
+                Ok(key) => auth.management_key = Some(key),
+                Err(e) => {
+                    self.error = Some(format_error(e));
+                    return None;
+                }
+            }
+        }
+        Some(auth)
+    }
+
+    /// The field, its explanation and its error; nothing until the card refused a key.
+    pub fn view<'a, M: Clone + 'a>(
+        &'a self,
+        on: impl Fn(String) -> M + 'a,
+        submit: M,
+        size: TextSize,
+    ) -> Option<Element<'a, M>> {
+        if !self.asked {
+            return None;
+        }
+        let mut col = column![text(i18n::text("mgmt-key-why")).size(size.body())].spacing(6);
+        col = col.push(field(i18n::text("label-mgmt-key"), &self.text, true, on, submit, size));
+        if let Some(e) = &self.error {
+            col = col.push(text(e.clone()).size(size.body()));
+        }
+        Some(col.into())
     }
 }
 
@@ -358,5 +486,75 @@ impl App {
         if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
             let _ = tx.send(Request::ListCertificates { token });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecert::piv::PivError;
+
+    const TDES: &str = "0102030405060708 0102030405060708 0102030405060708";
+
+    #[test]
+    fn management_keys_parse_by_length() {
+        let k = parse_mgmt_key(TDES).unwrap();
+        assert_eq!(k.expose(), ManagementKey::factory_default().expose(), "3DES, 24 bytes");
+        let aes128 = parse_mgmt_key(&"ab".repeat(16)).unwrap();
+        assert_eq!(aes128.expose(), [0xAB; 16]);
+        let aes256 = parse_mgmt_key(&"0F".repeat(32)).unwrap();
+        assert_eq!(aes256.expose(), [0x0F; 32]);
+        let colons =
+            parse_mgmt_key("01:02:03:04:05:06:07:08:01:02:03:04:05:06:07:08:01:02:03:04:05:06:07:08")
+                .unwrap();
+        assert_eq!(colons.expose(), ManagementKey::factory_default().expose());
+        let wrapped = parse_mgmt_key("  010203040506070801020304\n050607080102030405060708\t").unwrap();
+        assert_eq!(wrapped.expose().len(), 24);
+    }
+
+    #[test]
+    fn typos_in_management_keys_are_caught_before_sending() {
+        assert_eq!(parse_mgmt_key(&"zz".repeat(24)).unwrap_err(), MgmtKeyFormat::NotHex);
+        assert_eq!(parse_mgmt_key("0x0102").unwrap_err(), MgmtKeyFormat::NotHex);
+        assert_eq!(parse_mgmt_key(&"01".repeat(23)).unwrap_err(), MgmtKeyFormat::Length { digits: 46 });
+        assert_eq!(parse_mgmt_key(&"01".repeat(20)).unwrap_err(), MgmtKeyFormat::Length { digits: 40 });
+        assert_eq!(parse_mgmt_key("").unwrap_err(), MgmtKeyFormat::Length { digits: 0 });
+        assert_eq!(parse_mgmt_key(&"1".repeat(47)).unwrap_err(), MgmtKeyFormat::Length { digits: 47 });
+    }
+
+    #[test]
+    fn the_field_appears_on_a_refused_key_and_its_key_leaves_once() {
+        let _lang = super::super::tests::lang_lock();
+        i18n::set_language(i18n::Language::English);
+        let mut f = MgmtKeyField::default();
+        assert!(!f.asked() && f.ready());
+        let factory = f.auth("123456").unwrap();
+        assert_eq!(
+            factory.management_key.unwrap().expose(),
+            ManagementKey::factory_default().expose(),
+            "the factory key until the card refuses it"
+        );
+        assert!(!f.finished::<()>(&Err(TokenError::Piv(PivError::WrongPin {
+            which: ecert::piv::PinRef::Pin,
+            tries_left: Some(2)
+        }))));
+        assert!(!f.asked(), "another error does not ask for the key");
+        assert!(f.finished::<()>(&Err(TokenError::Piv(PivError::ManagementKeyRejected))));
+        assert!(f.asked() && !f.ready(), "a key must be typed");
+        assert!(f.error.is_none(), "the first refusal only explains");
+        f.set("not a key".into());
+        assert!(f.auth("123456").is_none(), "nothing is sent");
+        assert!(f.error.as_deref().is_some_and(|e| e.contains("hex")), "{:?}", f.error);
+        assert!(f.cleared());
+        f.set("ab".repeat(16));
+        assert!(f.error.is_none());
+        let auth = f.auth("123456").unwrap();
+        assert_eq!(auth.management_key.unwrap().expose(), [0xAB; 16]);
+        assert_eq!(auth.pin.map(|p| p.expose().to_owned()).as_deref(), Some("123456"));
+        assert!(f.cleared(), "wiped as the request leaves");
+        assert!(f.finished::<()>(&Err(TokenError::Piv(PivError::ManagementKeyRejected))));
+        assert!(f.error.is_some(), "a typed key refused says so");
+        assert!(!f.finished::<()>(&Ok(())));
+        assert!(f.asked());
     }
 }

@@ -38,6 +38,8 @@ pub enum Msg {
     /// The user chose where the certificate goes (no known key matched).
     Location(String),
     Pin(Secret),
+    /// The card management key typed after the card refused the factory one.
+    MgmtKey(Secret),
     /// Import: one request to the card.
     Submit,
     Close,
@@ -63,6 +65,8 @@ pub struct ImportDialog {
     pub matched: bool,
     pub location: String,
     pin: Zeroizing<String>,
+    /// Asked for once the card refuses the factory management key (writing needs it).
+    pub mgmt: dialogs::MgmtKeyField,
     pub sending: bool,
     pub outcome: Option<Status>,
 }
@@ -105,6 +109,7 @@ impl ImportDialog {
             matched: false,
             location: String::new(),
             pin: Zeroizing::default(),
+            mgmt: dialogs::MgmtKeyField::default(),
             sending: false,
             outcome: None,
         }
@@ -125,6 +130,7 @@ impl ImportDialog {
             && self.loaded.is_some()
             && !self.location.is_empty()
             && !self.pin.is_empty()
+            && self.mgmt.ready()
             && self.outcome != Some(Status::Imported)
     }
 
@@ -158,11 +164,13 @@ impl ImportDialog {
                 self.matched = false;
             }
             Msg::Pin(s) => self.pin = Zeroizing::new(s.0),
+            Msg::MgmtKey(s) => self.mgmt.set(s.0),
             Msg::Close if !self.busy() => return Action::Close,
             Msg::Submit if self.ready() => {
+                // A typed key that is not one: said inline, nothing sent.
+                let Some(auth) = self.mgmt.auth(&self.pin) else { return Action::None };
                 self.sending = true;
                 self.outcome = None;
-                let auth = dialogs::auth(&self.pin);
                 self.pin = Zeroizing::default();
                 let der = self.loaded.as_ref().map(|l| l.der.clone()).unwrap_or_default();
                 return Action::Send(Operation::ImportCertificate {
@@ -180,6 +188,11 @@ impl ImportDialog {
         self.sending = false;
         if facts.is_some() {
             self.facts = facts;
+        }
+        // A refused management key: the field and its explanation say it all.
+        if self.mgmt.finished(&result) {
+            self.outcome = None;
+            return;
         }
         self.outcome = Some(match result {
             Ok(_) => Status::Imported,
@@ -260,6 +273,9 @@ impl ImportDialog {
                 Msg::Submit,
                 size,
             ));
+            if let Some(f) = self.mgmt.view(|s| Msg::MgmtKey(Secret(s)), Msg::Submit, size) {
+                col = col.push(f);
+            }
         }
         match &self.outcome {
             Some(Status::Imported) => {

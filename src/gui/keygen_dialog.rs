@@ -28,6 +28,8 @@ pub enum Msg {
     /// The name for the request changed.
     Name(String),
     Pin(Secret),
+    /// The card management key typed after the card refused the factory one.
+    MgmtKey(Secret),
     /// Generate: the first of the two requests.
     Submit,
     /// The request file was written (its path) or not.
@@ -54,6 +56,8 @@ pub struct KeygenDialog {
     pub algorithm: KeyAlgorithm,
     pub name: String,
     pin: Zeroizing<String>,
+    /// Asked for once the card refuses the factory management key (generating needs it).
+    pub mgmt: dialogs::MgmtKeyField,
     pub facts: Option<PinFacts>,
     /// Where the request is saved (the Documents folder; tests choose their own).
     pub folder: PathBuf,
@@ -101,6 +105,7 @@ impl KeygenDialog {
             algorithm: KeyAlgorithm::EccP256,
             name,
             pin: Zeroizing::default(),
+            mgmt: dialogs::MgmtKeyField::default(),
             facts,
             folder,
             step: Step::Idle,
@@ -124,6 +129,7 @@ impl KeygenDialog {
             && !self.location.is_empty()
             && !self.name.trim().is_empty()
             && !self.pin.is_empty()
+            && self.mgmt.ready()
             && !self.facts.is_some_and(|f| f.locked)
     }
 
@@ -133,15 +139,18 @@ impl KeygenDialog {
             Msg::Algorithm(a) if !self.busy() => self.algorithm = a,
             Msg::Name(n) => self.name = n,
             Msg::Pin(s) => self.pin = Zeroizing::new(s.0),
+            Msg::MgmtKey(s) => self.mgmt.set(s.0),
             Msg::Close if !self.busy() => return Action::Close,
             Msg::Submit if self.ready() => match subject(&self.name) {
                 Ok(name) => {
+                    // A typed key that is not one: said inline, nothing sent.
+                    let Some(auth) = self.mgmt.auth(&self.pin) else { return Action::None };
                     self.subject = Some(name);
                     self.step = Step::MakingKey;
                     return Action::Send(Operation::GenerateKey {
                         location: self.location.clone(),
                         alg: self.algorithm,
-                        auth: dialogs::auth(&self.pin),
+                        auth,
                     });
                 }
                 Err(_) => {
@@ -160,6 +169,8 @@ impl KeygenDialog {
         if facts.is_some() {
             self.facts = facts;
         }
+        // A refused management key: the field and its explanation say it all.
+        let refused = self.mgmt.finished(&result);
         match (&self.step, result) {
             (Step::MakingKey, Ok(Outcome::PublicKey(key))) => {
                 self.step = Step::SigningRequest;
@@ -186,7 +197,7 @@ impl KeygenDialog {
             (_, Err(e)) => {
                 self.pin = Zeroizing::default();
                 let (m, r) = dialogs::failure(&e);
-                self.step = Step::Failed(m, r);
+                self.step = if refused { Step::Idle } else { Step::Failed(m, r) };
                 Action::None
             }
             _ => {
@@ -243,6 +254,9 @@ impl KeygenDialog {
                 Msg::Submit,
                 size,
             ));
+        if let Some(f) = self.mgmt.view(|s| Msg::MgmtKey(Secret(s)), Msg::Submit, size) {
+            col = col.push(f);
+        }
         match &self.step {
             Step::Idle => {}
             Step::MakingKey => col = col.push(text(i18n::text("status-making-key")).size(size.heading())),

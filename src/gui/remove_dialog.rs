@@ -10,11 +10,14 @@ use ecert::token::Auth;
 use iced::widget::{button, checkbox, column, container, row, text};
 use iced::{Element, Length};
 
-use super::TextSize;
+use super::dialogs::MgmtKeyField;
+use super::{Secret, TextSize};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum RemoveMsg {
     Understood(bool),
+    /// The card management key typed after the card refused the factory one.
+    MgmtKey(Secret),
     Press,
     Close,
 }
@@ -40,6 +43,9 @@ pub struct RemoveDialog {
     pub armed: bool,
     pub busy: bool,
     pub outcome: Option<Outcome>,
+    /// Asked for once the card refuses the factory management key; the journaled removal
+    /// then waits, and the next press resumes it with the typed key.
+    pub mgmt: MgmtKeyField,
 }
 
 /// Where backups go: the user's Documents folder (home if none), never overwriting.
@@ -62,7 +68,16 @@ pub fn backup_path(owner: &str, location: &str) -> std::path::PathBuf {
 impl RemoveDialog {
     pub fn new(location: String, owner: String) -> Self {
         let backup = backup_path(&owner, &location);
-        Self { location, owner, backup, understood: false, armed: false, busy: false, outcome: None }
+        Self {
+            location,
+            owner,
+            backup,
+            understood: false,
+            armed: false,
+            busy: false,
+            outcome: None,
+            mgmt: MgmtKeyField::default(),
+        }
     }
 
     pub fn update(&mut self, msg: RemoveMsg) -> Action {
@@ -72,36 +87,55 @@ impl RemoveDialog {
                 self.armed = self.armed && v;
                 Action::None
             }
+            RemoveMsg::MgmtKey(s) => {
+                self.mgmt.set(s.0);
+                Action::None
+            }
             RemoveMsg::Close if !self.busy => Action::Close,
-            RemoveMsg::Press if self.understood && !self.busy && self.outcome.is_none() => {
+            RemoveMsg::Press if self.can_press() => {
                 if !self.armed {
                     self.armed = true;
                     return Action::None;
                 }
-                self.busy = true;
                 let Some(journal_dir) = ecert::ops::journal::default_dir() else {
-                    self.busy = false;
                     self.outcome = Some(Outcome::Failed(i18n::text("err-other"), String::new()));
                     return Action::None;
                 };
-                Action::Send(Operation::Workflow {
-                    action: WorkflowAction::StartRemove {
+                // Only the management key: removing needs no PIN. A typed key that is not
+                // one is said inline and nothing is sent.
+                let Some(Auth { management_key, .. }) = self.mgmt.auth("") else { return Action::None };
+                self.busy = true;
+                // The backup is written and the job journaled before the card refused the
+                // key: starting again would be refused while that job is pending.
+                let action = if self.mgmt.asked() {
+                    WorkflowAction::Resume
+                } else {
+                    WorkflowAction::StartRemove {
                         location: self.location.clone(),
                         backup: self.backup.clone(),
-                    },
+                    }
+                };
+                Action::Send(Operation::Workflow {
+                    action,
                     journal_dir,
-                    auth: Auth {
-                        management_key: Some(ecert::secret::ManagementKey::factory_default()),
-                        ..Auth::default()
-                    },
+                    auth: Auth { management_key, ..Auth::default() },
                 })
             }
             _ => Action::None,
         }
     }
 
+    fn can_press(&self) -> bool {
+        self.understood && !self.busy && self.outcome.is_none() && self.mgmt.ready()
+    }
+
     pub fn finished(&mut self, result: Result<(), ecert::token::TokenError>) {
         self.busy = false;
+        if self.mgmt.finished(&result) {
+            // The user confirmed already: the next press, with the key, goes on.
+            self.outcome = None;
+            return;
+        }
         self.outcome = Some(match result {
             Ok(()) => Outcome::Removed,
             Err(e) => {
@@ -146,9 +180,13 @@ impl RemoveDialog {
         } else {
             i18n::text("btn-remove-start")
         };
-        let press = button(text(label).size(size.body())).style(button::danger).padding(10).on_press_maybe(
-            (self.understood && !self.busy && self.outcome.is_none()).then_some(RemoveMsg::Press),
-        );
+        if let Some(f) = self.mgmt.view(|s| RemoveMsg::MgmtKey(Secret(s)), RemoveMsg::Press, size) {
+            col = col.push(f);
+        }
+        let press = button(text(label).size(size.body()))
+            .style(button::danger)
+            .padding(10)
+            .on_press_maybe(self.can_press().then_some(RemoveMsg::Press));
         let close = button(text(i18n::text("btn-close")).size(size.body()))
             .style(button::secondary)
             .padding(10)

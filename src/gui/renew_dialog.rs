@@ -26,6 +26,8 @@ pub enum Msg {
     Location(String),
     Algorithm(KeyAlgorithm),
     Pin(Secret),
+    /// The card management key typed after the card refused the factory one.
+    MgmtKey(Secret),
     /// Step 1: new key and request.
     Start,
     Path(String),
@@ -79,6 +81,11 @@ pub struct RenewDialog {
     pub algorithm: KeyAlgorithm,
     pub facts: Option<PinFacts>,
     pin: Zeroizing<String>,
+    /// Asked for once the card refuses the factory management key.
+    pub mgmt: dialogs::MgmtKeyField,
+    /// The journaled job stopped at the management key: the next press resumes it (starting
+    /// or collecting again would be refused while it is pending).
+    pub resume: bool,
     pub folders: Folders,
     pub step: Step,
     /// The job id and where its request was saved.
@@ -155,6 +162,8 @@ impl RenewDialog {
             algorithm,
             facts,
             pin: Zeroizing::default(),
+            mgmt: dialogs::MgmtKeyField::default(),
+            resume: false,
             folders,
             step: Step::Idle,
             job: None,
@@ -173,33 +182,44 @@ impl RenewDialog {
     }
 
     fn can_start(&self) -> bool {
-        self.blocked.is_none() && self.step == Step::Idle && !self.location.is_empty() && !self.pin.is_empty()
+        self.blocked.is_none()
+            && self.step == Step::Idle
+            && !self.location.is_empty()
+            && !self.pin.is_empty()
+            && self.mgmt.ready()
     }
 
     fn can_load(&self) -> bool {
-        self.step == Step::Waiting && !self.path.trim().is_empty() && !self.pin.is_empty()
+        self.step == Step::Waiting
+            && (self.resume || !self.path.trim().is_empty())
+            && !self.pin.is_empty()
+            && self.mgmt.ready()
     }
 
-    fn workflow(&mut self, action: WorkflowAction) -> Action<Msg> {
-        let auth = dialogs::auth(&self.pin);
+    /// Sends `action` (or `Resume` for a job stopped at the management key) and goes to
+    /// `step`; a typed key that is not one is said inline and nothing is sent.
+    fn workflow(&mut self, action: WorkflowAction, step: Step) -> Action<Msg> {
+        let Some(auth) = self.mgmt.auth(&self.pin) else { return Action::None };
+        self.step = step;
+        self.error = None;
         self.pin = Zeroizing::default();
+        let action = if std::mem::take(&mut self.resume) { WorkflowAction::Resume } else { action };
         let journal_dir = self.folders.journal.clone().unwrap_or_default();
         Action::Send(Operation::Workflow { action, journal_dir, auth })
     }
 
     pub fn update(&mut self, msg: Msg) -> Action<Msg> {
         match msg {
-            Msg::Location(l) if self.step == Step::Idle => self.location = l,
-            Msg::Algorithm(a) if self.step == Step::Idle => self.algorithm = a,
+            Msg::Location(l) if self.step == Step::Idle && !self.resume => self.location = l,
+            Msg::Algorithm(a) if self.step == Step::Idle && !self.resume => self.algorithm = a,
             Msg::Pin(s) => self.pin = Zeroizing::new(s.0),
+            Msg::MgmtKey(s) => self.mgmt.set(s.0),
             Msg::Path(p) if !self.busy() => self.path = p,
             Msg::Browse if !self.busy() => {
                 return Action::Browse(super::file_picker::PickFor::RenewedCertificate);
             }
             Msg::Close if !self.busy() => return Action::Close,
             Msg::Start if self.can_start() => {
-                self.step = Step::Requesting;
-                self.error = None;
                 let action = WorkflowAction::StartEnroll {
                     location: self.location.clone(),
                     replaces: Some(self.old_location.clone()),
@@ -207,9 +227,17 @@ impl RenewDialog {
                     alg: self.algorithm,
                     outbox: self.folders.outbox.clone(),
                 };
-                return self.workflow(action);
+                return self.workflow(action, Step::Requesting);
+            }
+            // The certificate is staged already; the stopped job goes on.
+            Msg::Load if self.can_load() && self.resume => {
+                return self.workflow(WorkflowAction::Resume, Step::Collecting);
             }
             Msg::Load if self.can_load() => {
+                // The key typed must be one before the file is staged.
+                if !self.mgmt.check() {
+                    return Action::None;
+                }
                 let (Some((job, _)), Some(inbox)) = (&self.job, self.folders.inbox.clone()) else {
                     return Action::None;
                 };
@@ -222,9 +250,10 @@ impl RenewDialog {
                 ));
             }
             Msg::Staged(Ok(anchors)) if self.step == Step::Staging => {
-                self.step = Step::Collecting;
+                self.step = Step::Waiting;
                 let inbox = self.folders.inbox.clone().unwrap_or_default();
-                return self.workflow(WorkflowAction::Collect { inbox, anchors, time: super::certs::now() });
+                let action = WorkflowAction::Collect { inbox, anchors, time: super::certs::now() };
+                return self.workflow(action, Step::Collecting);
             }
             Msg::Pending(Some(job)) if self.step == Step::Idle => {
                 self.job = Some(job);
@@ -246,6 +275,9 @@ impl RenewDialog {
             self.facts = facts;
         }
         let back = if self.step == Step::Collecting { Step::Waiting } else { Step::Idle };
+        if self.mgmt.finished(&result) {
+            self.resume = true;
+        }
         match result {
             Ok(Outcome::Journal(j)) if j.status == JobStatus::AwaitingCertificate => {
                 self.job = Some((j.id.clone(), j.request.clone().unwrap_or_default()));
@@ -258,7 +290,8 @@ impl RenewDialog {
             }
             Err(e) => {
                 self.step = back;
-                self.error = Some(dialogs::failure(&e));
+                // A refused management key: the field and its explanation say it all.
+                self.error = (!self.resume).then(|| dialogs::failure(&e));
             }
         }
     }
@@ -332,9 +365,12 @@ impl RenewDialog {
                 &self.pin,
                 true,
                 |s| Msg::Pin(Secret(s)),
-                submit,
+                submit.clone(),
                 size,
             ));
+            if let Some(f) = self.mgmt.view(|s| Msg::MgmtKey(Secret(s)), submit, size) {
+                col = col.push(f);
+            }
         }
         match self.step {
             Step::Requesting => col = col.push(text(i18n::text("status-making-key")).size(size.heading())),

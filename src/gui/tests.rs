@@ -533,5 +533,7 @@ mod counter_flows;
 mod detail_flows;
 /// Key, request, import and test-signature dialog flows.
 mod dialog_flows;
+/// A card whose management key was changed: the dialogs ask for it and retry with it.
+mod mgmt_key_flows;
 /// Headless renders of the main screens (target/screens/pages/).
 mod pages;

@@ -60,6 +60,12 @@ impl CounterPage {
             Work::Resume => WorkflowAction::Resume,
             Work::RollBack => WorkflowAction::RollBack,
         };
+        // A typed key that is not one: said inline, nothing sent.
+        let Some(auth) = self.mgmt.auth(&self.pin) else {
+            self.busy = None;
+            self.in_flight = None;
+            return Action::None;
+        };
         let flight = self.in_flight.get_or_insert_with(|| InFlight {
             work,
             token: card.and_then(|c| c.reference.clone()),
@@ -69,7 +75,6 @@ impl CounterPage {
         flight.work = work;
         self.busy = Some(Busy::Card);
         self.shown = None;
-        let auth = dialogs::auth(&self.pin);
         self.pin = Zeroizing::default();
         Action::Send(Operation::Workflow { action, journal_dir: counter.journal_dir(), auth })
     }
@@ -83,6 +88,8 @@ impl CounterPage {
         if self.busy != Some(Busy::Card) {
             return Action::None;
         }
+        // The journaled job waits; the operator resumes it with the key typed.
+        self.mgmt.finished(&result);
         let journal: Option<Journal> = match result {
             Ok(Outcome::Journal(j)) => {
                 self.shown = Some(Shown::Done(view::done_text(flight.work, &j, &self.backup)));

@@ -244,6 +244,9 @@ impl CounterPage {
                 Msg::Start,
                 size,
             ));
+            if let Some(f) = self.mgmt.view(|s| Msg::MgmtKey(Secret(s)), Msg::Start, size) {
+                col = col.push(f);
+            }
             let label = match (self.busy, self.job) {
                 (Some(Busy::Card), _) => i18n::text("counter-busy-card"),
                 (Some(_), _) => i18n::text("status-working"),

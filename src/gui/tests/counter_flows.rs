@@ -320,3 +320,41 @@ fn collect_picks_up_the_waiting_job_and_writes_the_receipt() {
     assert_eq!((last.action.as_str(), last.result.as_str()), (action::ENROLL_STORE, "ok"));
     assert!(last.cert_serial.is_some());
 }
+
+#[test]
+fn a_refused_management_key_is_asked_for_and_goes_with_the_next_request() {
+    use ecert::piv::PivError;
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, token) = app_with_a_card();
+    let (tx, rx) = channel();
+    app.requests = Some(tx);
+    let dir = tempfile::tempdir().unwrap();
+    open_counter(&mut app, dir.path(), Some("op-17"));
+    press(&mut app, "Remove");
+    send(&mut app, Msg::Confirm("9a".into()));
+    let remove = |app: &mut App| {
+        send(app, Msg::Pin(Secret("123456".into())));
+        press(app, "Remove the e-Cert");
+    };
+    remove(&mut app);
+    assert_eq!(rx.try_iter().filter(|r| matches!(r, Request::Run { .. })).count(), 1);
+    let refused = Err(TokenError::Piv(PivError::ManagementKeyRejected));
+    let task = app.update(Message::Service(Event::Finished { token, result: refused }));
+    run_task(&mut app, task);
+    let field = "Card management key (48 hex digits, or 32/64 for AES)";
+    assert!(shows(&app, field), "the field appears");
+    send(&mut app, Msg::Confirm("9a".into()));
+    send(&mut app, Msg::MgmtKey(Secret("12 34".into())));
+    remove(&mut app);
+    assert!(rx.try_iter().all(|r| !matches!(r, Request::Run { .. })), "a malformed key sends nothing");
+    assert!(!page(&app).busy(), "nor starts the file work");
+    assert!(shows(&app, "That key has 4 hex digits; it needs 48 (3DES or AES-192), 32 (AES-128) or 64 (AES-256). Nothing was sent."));
+    send(&mut app, Msg::MgmtKey(Secret("cd".repeat(24))));
+    remove(&mut app);
+    let sent: Vec<Request> = rx.try_iter().filter(|r| matches!(r, Request::Run { .. })).collect();
+    let [Request::Run { operation: Operation::Workflow { auth, .. }, .. }] = sent.as_slice() else {
+        panic!("one request: {sent:?}")
+    };
+    assert_eq!(auth.management_key.as_ref().map(ecert::secret::ManagementKey::expose), Some(&[0xCD; 24][..]));
+}

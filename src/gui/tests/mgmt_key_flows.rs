@@ -1,0 +1,211 @@
+//! A card whose management key is not the factory one (common on YubiKeys): the card
+//! refuses the key, the dialog asks for it, and the next request carries what was typed —
+//! or nothing leaves when the typed text is not a key. Requests are read off the service
+//! channel as the worker would receive them.
+//!
+//! `ecert::piv` has no SET MANAGEMENT KEY, so the demo card keeps the factory key and these
+//! flows feed the card's refusal as the service would report it.
+
+use std::sync::mpsc::{channel, Receiver};
+
+use ecert::i18n::{self, Language};
+use ecert::ops::workflow::Action as WorkflowAction;
+use ecert::piv::PivError;
+use ecert::secret::ManagementKey;
+use ecert::service::{Event, Operation, Request};
+use ecert::token::{Auth, TokenError, TokenRef};
+
+use super::super::{import_dialog, keygen_dialog, remove_dialog, renew_dialog, App, Message, Screen, Secret};
+use super::{app_with_a_card, click, lang_lock, shows};
+
+const FIELD: &str = "Card management key (48 hex digits, or 32/64 for AES)";
+const WHY: &str = "The card refused the factory management key: it was changed on this card (common on YubiKeys). Whoever set up the card has the new key (for a YubiKey, the one set in YubiKey Manager). No PIN try was used.";
+const AES128: &str = "00112233 44556677 8899aabb ccddeeff";
+const AES128_BYTES: [u8; 16] =
+    [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF];
+
+fn app() -> (App, TokenRef, Receiver<Request>) {
+    i18n::set_language(Language::English);
+    let (mut app, token) = app_with_a_card();
+    let (tx, rx) = channel();
+    app.requests = Some(tx);
+    (app, token, rx)
+}
+
+fn refused(app: &mut App, token: &TokenRef) {
+    let result = Err(TokenError::Piv(PivError::ManagementKeyRejected));
+    let _ = app.update(Message::Service(Event::Finished { token: token.clone(), result }));
+}
+
+/// The operations sent to the card since the last call (refreshes and listings left out).
+fn sent(rx: &Receiver<Request>) -> Vec<Operation> {
+    rx.try_iter()
+        .filter_map(|r| match r {
+            Request::Run { operation, .. } => Some(operation),
+            _ => None,
+        })
+        .collect()
+}
+
+fn key_of(auth: &Auth) -> Option<&[u8]> {
+    auth.management_key.as_ref().map(ManagementKey::expose)
+}
+
+#[test]
+fn keygen_asks_for_a_changed_management_key_and_retries_with_it() {
+    let _lang = lang_lock();
+    let (mut app, token, rx) = app();
+    click(&mut app, "Generate key and request…");
+    let pin = |app: &mut App| {
+        let _ = app.update(Message::Keygen(keygen_dialog::Msg::Pin(Secret("123456".into()))));
+    };
+    // The dialog grows past the simulator's window: the button's message is sent directly.
+    let generate = |app: &mut App| {
+        let _ = app.update(Message::Keygen(keygen_dialog::Msg::Submit));
+    };
+    pin(&mut app);
+    assert!(!shows(&app, FIELD), "no field before the card refuses a key");
+    click(&mut app, "Generate");
+    let factory = ManagementKey::factory_default();
+    assert!(
+        matches!(sent(&rx).as_slice(), [Operation::GenerateKey { auth, .. }] if key_of(auth) == Some(factory.expose())),
+        "the factory key first"
+    );
+    refused(&mut app, &token);
+    assert!(shows(&app, FIELD) && shows(&app, WHY), "the field and why it is asked");
+    assert!(
+        matches!(&app.screen, Screen::Keygen(d) if d.step == keygen_dialog::Step::Idle),
+        "no generic failure beside it"
+    );
+
+    // Not a key: said inline, nothing sent, the PIN kept.
+    pin(&mut app);
+    let _ = app.update(Message::Keygen(keygen_dialog::Msg::MgmtKey(Secret("0102 zz".into()))));
+    generate(&mut app);
+    assert!(sent(&rx).is_empty(), "nothing leaves with a malformed key");
+    assert!(shows(
+        &app,
+        "A management key is written in hex: only 0–9 and A–F (spaces and colons are allowed). Nothing was sent."
+    ));
+    let _ = app.update(Message::Keygen(keygen_dialog::Msg::MgmtKey(Secret("0102".into()))));
+    generate(&mut app);
+    assert!(sent(&rx).is_empty());
+    assert!(shows(&app, "That key has 4 hex digits; it needs 48 (3DES or AES-192), 32 (AES-128) or 64 (AES-256). Nothing was sent."));
+
+    let _ = app.update(Message::Keygen(keygen_dialog::Msg::MgmtKey(Secret(AES128.into()))));
+    generate(&mut app);
+    let ops = sent(&rx);
+    assert!(
+        matches!(ops.as_slice(), [Operation::GenerateKey { auth, .. }] if key_of(auth) == Some(&AES128_BYTES[..])),
+        "the typed key goes with the retry: {ops:?}"
+    );
+    assert!(matches!(&app.screen, Screen::Keygen(d) if d.mgmt.cleared()), "wiped once sent");
+    assert!(!format!("{ops:?}").contains("00112233") && format!("{ops:?}").contains("ManagementKey(***)"));
+
+    // The typed key is wrong too: the same field, now with an error.
+    refused(&mut app, &token);
+    assert!(shows(&app, FIELD));
+    assert!(shows(&app, "The card refused this management key too. Check it and type it again."));
+}
+
+#[test]
+fn import_retries_with_the_typed_key() {
+    let _lang = lang_lock();
+    let (mut app, token, rx) = app();
+    let _ = app.update(Message::OpenImport);
+    let loaded = import_dialog::Loaded {
+        der: vec![0x30, 0],
+        spki: vec![1],
+        owner: "Chan".into(),
+        issuer: "CA".into(),
+        not_before: 0,
+        not_after: 0,
+    };
+    let _ = app.update(Message::Import(import_dialog::Msg::FileRead(Ok(Box::new(loaded)))));
+    let _ = app.update(Message::Import(import_dialog::Msg::Location("9d".into())));
+    let submit = |app: &mut App| {
+        let _ = app.update(Message::Import(import_dialog::Msg::Pin(Secret("123456".into()))));
+        let _ = app.update(Message::Import(import_dialog::Msg::Submit));
+    };
+    submit(&mut app);
+    assert!(matches!(sent(&rx).as_slice(), [Operation::ImportCertificate { .. }]));
+    refused(&mut app, &token);
+    assert!(shows(&app, FIELD));
+    submit(&mut app);
+    assert!(sent(&rx).is_empty(), "no key typed: nothing sent");
+    let tdes = "01:02:03:04:05:06:07:08:11:12:13:14:15:16:17:18:21:22:23:24:25:26:27:28";
+    let _ = app.update(Message::Import(import_dialog::Msg::MgmtKey(Secret(tdes.into()))));
+    submit(&mut app);
+    let ops = sent(&rx);
+    let [Operation::ImportCertificate { location, auth, .. }] = ops.as_slice() else {
+        panic!("expected ImportCertificate: {ops:?}")
+    };
+    assert_eq!(location, "9d");
+    assert_eq!(key_of(auth).map(<[u8]>::len), Some(24));
+    assert_eq!(key_of(auth).map(|k| k[8]), Some(0x11));
+    assert!(auth.pin.is_some(), "the PIN goes too: the card proves the key before writing");
+}
+
+#[test]
+fn remove_resumes_the_journaled_job_with_the_typed_key() {
+    let _lang = lang_lock();
+    let (mut app, token, rx) = app();
+    let _ = app.update(Message::OpenRemove(0));
+    let _ = app.update(Message::Remove(remove_dialog::RemoveMsg::Understood(true)));
+    click(&mut app, "Remove…");
+    click(&mut app, "Yes, remove it");
+    let ops = sent(&rx);
+    assert!(
+        matches!(ops.as_slice(), [Operation::Workflow { action: WorkflowAction::StartRemove { .. }, .. }]),
+        "{ops:?}"
+    );
+    refused(&mut app, &token);
+    assert!(shows(&app, FIELD) && shows(&app, WHY));
+    click(&mut app, "Yes, remove it");
+    assert!(sent(&rx).is_empty(), "the button waits for a key");
+    let _ = app.update(Message::Remove(remove_dialog::RemoveMsg::MgmtKey(Secret("nothex".into()))));
+    click(&mut app, "Yes, remove it");
+    assert!(sent(&rx).is_empty(), "a malformed key sends nothing");
+    let aes256 = "ab".repeat(32);
+    let _ = app.update(Message::Remove(remove_dialog::RemoveMsg::MgmtKey(Secret(aes256))));
+    click(&mut app, "Yes, remove it");
+    let ops = sent(&rx);
+    let [Operation::Workflow { action: WorkflowAction::Resume, auth, .. }] = ops.as_slice() else {
+        panic!("the journaled removal resumes: {ops:?}")
+    };
+    assert_eq!(key_of(auth), Some(&[0xAB; 32][..]));
+    assert!(auth.pin.is_none(), "removing needs no PIN");
+}
+
+#[test]
+fn renewal_resumes_the_journaled_job_with_the_typed_key() {
+    let _lang = lang_lock();
+    let (mut app, token, rx) = app();
+    let dir = tempfile::tempdir().unwrap();
+    let folders = renew_dialog::Folders {
+        outbox: dir.path().join("out"),
+        journal: Some(dir.path().join("journal")),
+        inbox: Some(dir.path().join("inbox")),
+    };
+    let old = ("9a".to_owned(), "Chan".to_owned(), Vec::new());
+    app.screen = Screen::Renew(renew_dialog::RenewDialog::new(None, old, vec!["9d".into()], None, folders));
+    let start = |app: &mut App| {
+        let _ = app.update(Message::Renew(renew_dialog::Msg::Pin(Secret("123456".into()))));
+        let _ = app.update(Message::Renew(renew_dialog::Msg::Start));
+    };
+    start(&mut app);
+    assert!(matches!(
+        sent(&rx).as_slice(),
+        [Operation::Workflow { action: WorkflowAction::StartEnroll { .. }, .. }]
+    ));
+    refused(&mut app, &token);
+    assert!(shows(&app, FIELD));
+    let _ = app.update(Message::Renew(renew_dialog::Msg::MgmtKey(Secret("01".repeat(24)))));
+    start(&mut app);
+    let ops = sent(&rx);
+    let [Operation::Workflow { action: WorkflowAction::Resume, auth, .. }] = ops.as_slice() else {
+        panic!("the journaled enrollment resumes: {ops:?}")
+    };
+    assert_eq!(key_of(auth), Some(&[0x01; 24][..]));
+    assert!(matches!(&app.screen, Screen::Renew(d) if d.step == renew_dialog::Step::Requesting && !d.resume));
+}
