@@ -395,3 +395,8 @@ mgmt-key-why = The card refused the factory management key: it was changed on th
 mgmt-key-refused = The card refused this management key too. Check it and type it again.
 mgmt-key-not-hex = A management key is written in hex: only 0–9 and A–F (spaces and colons are allowed). Nothing was sent.
 mgmt-key-length = That key has { $digits } hex digits; it needs 48 (3DES or AES-192), 32 (AES-128) or 64 (AES-256). Nothing was sent.
+
+# Interrupted renewal
+renew-interrupted = The renewal stopped half way (the new key may already be on the card). Press the button again to continue it, or cancel it: your current e-Cert is not touched either way.
+btn-renew-cancel = Cancel this renewal
+renew-cancelled = The renewal was cancelled. Your current e-Cert is unchanged.

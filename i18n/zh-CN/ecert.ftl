@@ -395,3 +395,8 @@ mgmt-key-why = 智能卡拒绝了出厂管理密钥：这张卡的管理密钥�
 mgmt-key-refused = 智能卡也拒绝了这个管理密钥。请核对后重新输入。
 mgmt-key-not-hex = 管理密钥以十六进制书写：只能包含 0–9 和 A–F（可加空格和冒号）。没有发送任何数据。
 mgmt-key-length = 这个密钥有 { $digits } 个十六进制数字；需要 48 个（3DES 或 AES-192）、32 个（AES-128）或 64 个（AES-256）。没有发送任何数据。
+
+# Interrupted renewal
+renew-interrupted = 续期在中途停止了（新密钥可能已在卡上）。再按一次按钮可继续，或取消续期：两者都不会影响你现有的电子证书。
+btn-renew-cancel = 取消这次续期
+renew-cancelled = 续期已取消。你现有的电子证书没有改变。

@@ -395,3 +395,8 @@ mgmt-key-why = 智能卡拒絕了出廠管理密鑰：這張卡的管理密鑰�
 mgmt-key-refused = 智能卡亦拒絕了這個管理密鑰。請核對後再輸入。
 mgmt-key-not-hex = 管理密鑰以十六進制書寫：只可包含 0–9 及 A–F（可加空格及冒號）。沒有傳送任何資料。
 mgmt-key-length = 這個密鑰有 { $digits } 個十六進制數字；須為 48 個（3DES 或 AES-192）、32 個（AES-128）或 64 個（AES-256）。沒有傳送任何資料。
+
+# Interrupted renewal
+renew-interrupted = 續期在中途停止了（新密碼匙可能已在卡上）。再按一次按鈕可繼續，或取消續期：兩者都不會影響你現有的電子證書。
+btn-renew-cancel = 取消這次續期
+renew-cancelled = 續期已取消。你現有的電子證書沒有改變。

@@ -470,22 +470,36 @@ impl App {
             let action = d.finished(result, facts);
             return self.act(action, Message::Keygen);
         }
-        self.written(result, facts);
-        Task::none()
+        self.written(result, facts)
     }
 
-    /// Sign, import and renewal answers (no follow-up request).
-    fn written(&mut self, result: Result<Outcome, TokenError>, facts: Option<PinFacts>) {
+    /// Sign, import and renewal answers (no follow-up request but the journal check after a
+    /// failed renewal step).
+    fn written(&mut self, result: Result<Outcome, TokenError>, facts: Option<PinFacts>) -> Task<Message> {
+        let cards =
+            self.selected_token().map(|t| vec![ecert::ops::workflow::card_id(t), t.reference.to_string()]);
+        let mut check = Task::none();
         match &mut self.screen {
-            Screen::Sign(d) => return d.finished(result, facts),
+            Screen::Sign(d) => {
+                d.finished(result, facts);
+                return Task::none();
+            }
             Screen::Import(d) => d.finished(result, facts),
-            Screen::Renew(d) => d.finished(result, facts),
-            _ => return,
+            Screen::Renew(d) => {
+                d.finished(result, facts);
+                if let (true, Some(cards)) = (d.wants_journal_check(), cards) {
+                    if let Action::Task(task) = d.look_for_interrupted(cards) {
+                        check = task.map(Message::Renew);
+                    }
+                }
+            }
+            _ => return Task::none(),
         }
         // A certificate may have been written: the list is read again.
         if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
             let _ = tx.send(Request::ListCertificates { token });
         }
+        check
     }
 }
 

@@ -39,6 +39,10 @@ pub enum Msg {
     Staged(Result<Vec<Vec<u8>>, String>),
     /// A renewal of this e-Cert started earlier waits for its certificate: (job id, request).
     Pending(Option<(String, PathBuf)>),
+    /// Whether this e-Cert's renewal stopped half way (a step started, not confirmed).
+    Interrupted(bool),
+    /// Undo the half-done renewal (the new key is deleted; the current e-Cert is untouched).
+    Cancel,
     Close,
 }
 
@@ -86,6 +90,9 @@ pub struct RenewDialog {
     /// The journaled job stopped at the management key: the next press resumes it (starting
     /// or collecting again would be refused while it is pending).
     pub resume: bool,
+    /// Step 1 failed after the job was journaled: pressing again continues it (`resume`),
+    /// or it can be cancelled (rolled back).
+    pub interrupted: bool,
     pub folders: Folders,
     pub step: Step,
     /// The job id and where its request was saved.
@@ -126,7 +133,34 @@ pub fn pending_blocking(journal: &Path, cards: &[String], old_location: &str) ->
     ours.then(|| (j.id, j.request.unwrap_or_default()))
 }
 
+/// Whether this card's journal holds a renewal of the e-Cert at `old_location` that stopped
+/// half way (status Running).
+pub fn interrupted_blocking(journal: &Path, cards: &[String], old_location: &str) -> bool {
+    let store = ecert::ops::journal::Store::new(journal);
+    cards.iter().find_map(|card| store.pending(card).ok().flatten()).is_some_and(|j| {
+        j.kind == ecert::ops::journal::Kind::Enroll
+            && j.status == JobStatus::Running
+            && j.replaces.as_deref() == Some(old_location)
+    })
+}
+
 impl RenewDialog {
+    /// After a failed step 1: looks whether the job had been journaled (then it must be
+    /// continued or cancelled; starting again would be refused).
+    pub fn look_for_interrupted(&self, cards: Vec<String>) -> Action<Msg> {
+        let Some(journal) = self.folders.journal.clone() else { return Action::None };
+        let old = self.old_location.clone();
+        Action::Task(Task::perform(
+            async move { interrupted_blocking(&journal, &cards, &old) },
+            Msg::Interrupted,
+        ))
+    }
+
+    /// Whether a failed step 1 should be checked against the journal.
+    pub fn wants_journal_check(&self) -> bool {
+        self.step == Step::Idle && self.error.is_some() && !self.resume
+    }
+
     /// Looks in the journal for this e-Cert's renewal started earlier (the app may have been
     /// closed while the CA worked): it then continues at step 2.
     pub fn look_for_pending(&self, cards: Vec<String>) -> Action<Msg> {
@@ -164,6 +198,7 @@ impl RenewDialog {
             pin: Zeroizing::default(),
             mgmt: dialogs::MgmtKeyField::default(),
             resume: false,
+            interrupted: false,
             folders,
             step: Step::Idle,
             job: None,
@@ -255,6 +290,22 @@ impl RenewDialog {
                 let action = WorkflowAction::Collect { inbox, anchors, time: super::certs::now() };
                 return self.workflow(action, Step::Collecting);
             }
+            Msg::Interrupted(true) if self.step == Step::Idle => {
+                self.interrupted = true;
+                self.resume = true;
+            }
+            Msg::Cancel if self.interrupted && !self.busy() => {
+                let Some(auth) = self.mgmt.auth(&self.pin) else { return Action::None };
+                self.pin = Zeroizing::default();
+                self.step = Step::Requesting;
+                self.error = None;
+                let journal_dir = self.folders.journal.clone().unwrap_or_default();
+                return Action::Send(Operation::Workflow {
+                    action: WorkflowAction::RollBack,
+                    journal_dir,
+                    auth,
+                });
+            }
             Msg::Pending(Some(job)) if self.step == Step::Idle => {
                 self.job = Some(job);
                 self.step = Step::Waiting;
@@ -280,10 +331,16 @@ impl RenewDialog {
         }
         match result {
             Ok(Outcome::Journal(j)) if j.status == JobStatus::AwaitingCertificate => {
+                self.interrupted = false;
                 self.job = Some((j.id.clone(), j.request.clone().unwrap_or_default()));
                 self.step = Step::Waiting;
             }
             Ok(Outcome::Journal(j)) if j.status == JobStatus::Done => self.step = Step::Done,
+            Ok(Outcome::Journal(j)) if j.status == JobStatus::RolledBack => {
+                self.step = Step::Idle;
+                (self.interrupted, self.resume) = (false, false);
+                self.error = Some((i18n::text("renew-cancelled"), String::new()));
+            }
             Ok(_) => {
                 self.step = back;
                 self.error = Some((i18n::text("err-other"), String::new()));
@@ -382,6 +439,13 @@ impl RenewDialog {
         }
         if let Some((m, r)) = &self.error {
             col = col.push(text(m.clone()).size(size.heading())).push(text(r.clone()).size(size.body()));
+        }
+        if self.interrupted && self.step == Step::Idle {
+            col = col.push(text(i18n::text("renew-interrupted")).size(size.body())).push(dialogs::choices(
+                [(i18n::text("btn-renew-cancel"), Msg::Cancel, false)],
+                !self.busy(),
+                size,
+            ));
         }
         let (label, press) = match self.step {
             Step::Idle | Step::Requesting => {

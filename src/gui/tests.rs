@@ -537,3 +537,5 @@ mod dialog_flows;
 mod mgmt_key_flows;
 /// Headless renders of the main screens (target/screens/pages/).
 mod pages;
+/// Renewals that stop half way.
+mod renew_flows;
