@@ -400,3 +400,20 @@ mgmt-key-length = That key has { $digits } hex digits; it needs 48 (3DES or AES-
 renew-interrupted = The renewal stopped half way (the new key may already be on the card). Press the button again to continue it, or cancel it: your current e-Cert is not touched either way.
 btn-renew-cancel = Cancel this renewal
 renew-cancelled = The renewal was cancelled. Your current e-Cert is unchanged.
+
+# Key usages in plain words (Details tab)
+usage-digital-signature = Digital signature
+usage-non-repudiation = Non-repudiation (legally binding signature)
+usage-key-encipherment = Encrypting keys
+usage-data-encipherment = Encrypting data
+usage-key-agreement = Key agreement
+usage-key-cert-sign = Signing certificates
+usage-crl-sign = Signing revocation lists
+usage-server-auth = Identifying a web server (TLS)
+usage-client-auth = Logging in (TLS client)
+usage-code-signing = Signing software
+usage-email-protection = Signing and encrypting e-mail
+usage-time-stamping = Time-stamping
+usage-ocsp-signing = Signing OCSP answers
+usage-smartcard-logon = Windows smart-card logon
+usage-document-signing = Signing documents

@@ -400,3 +400,20 @@ mgmt-key-length = 这个密钥有 { $digits } 个十六进制数字；需要 48 
 renew-interrupted = 续期在中途停止了（新密钥可能已在卡上）。再按一次按钮可继续，或取消续期：两者都不会影响你现有的电子证书。
 btn-renew-cancel = 取消这次续期
 renew-cancelled = 续期已取消。你现有的电子证书没有改变。
+
+# Key usages in plain words (Details tab)
+usage-digital-signature = 数字签名
+usage-non-repudiation = 不可否认（具法律效力的签名）
+usage-key-encipherment = 加密密钥
+usage-data-encipherment = 加密数据
+usage-key-agreement = 密钥协商
+usage-key-cert-sign = 签发证书
+usage-crl-sign = 签署吊销列表
+usage-server-auth = 识别网站服务器（TLS）
+usage-client-auth = 登录（TLS 客户端）
+usage-code-signing = 签署软件
+usage-email-protection = 签署及加密电子邮件
+usage-time-stamping = 时间戳
+usage-ocsp-signing = 签署 OCSP 响应
+usage-smartcard-logon = Windows 智能卡登录
+usage-document-signing = 签署文档

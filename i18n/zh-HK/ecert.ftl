@@ -400,3 +400,20 @@ mgmt-key-length = 這個密鑰有 { $digits } 個十六進制數字；須為 48 
 renew-interrupted = 續期在中途停止了（新密碼匙可能已在卡上）。再按一次按鈕可繼續，或取消續期：兩者都不會影響你現有的電子證書。
 btn-renew-cancel = 取消這次續期
 renew-cancelled = 續期已取消。你現有的電子證書沒有改變。
+
+# Key usages in plain words (Details tab)
+usage-digital-signature = 數碼簽署
+usage-non-repudiation = 不可否認（具法律效力的簽署）
+usage-key-encipherment = 加密密碼匙
+usage-data-encipherment = 加密資料
+usage-key-agreement = 密碼匙協商
+usage-key-cert-sign = 簽發證書
+usage-crl-sign = 簽署撤銷清單
+usage-server-auth = 識別網站伺服器（TLS）
+usage-client-auth = 登入（TLS 用戶端）
+usage-code-signing = 簽署軟件
+usage-email-protection = 簽署及加密電郵
+usage-time-stamping = 時間戳記
+usage-ocsp-signing = 簽署 OCSP 回覆
+usage-smartcard-logon = Windows 智能卡登入
+usage-document-signing = 簽署文件

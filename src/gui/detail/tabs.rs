@@ -19,6 +19,10 @@ pub fn details(cert: &CertObject, size: TextSize) -> Element<'_, Message> {
     };
     let mut col = column![].spacing(10).width(Length::Fill);
     for f in list {
+        let id = match &f.label {
+            Label::Id(id) => Some(*id),
+            Label::Oid(_) => None,
+        };
         let mut label = match f.label {
             Label::Id(id) => i18n::text(id),
             Label::Oid(oid) => oid,
@@ -27,12 +31,54 @@ pub fn details(cert: &CertObject, size: TextSize) -> Element<'_, Message> {
             label = format!("{label} · {}", i18n::text("label-critical"));
         }
         let value = match f.value {
-            Value::Lines(lines) => lines.join("\n"),
+            Value::Lines(lines) => {
+                lines.iter().map(|l| plain_usage(id.unwrap_or_default(), l)).collect::<Vec<_>>().join("\n")
+            }
             Value::Unreadable => i18n::text("label-could-not-read"),
         };
         col = col.push(field(label, value, size));
     }
     col.into()
+}
+
+/// The message id saying in plain words what a key usage (RFC 5280 §4.2.1.3) or extended
+/// key usage (§4.2.1.12) allows.
+fn usage_id(rfc_name: &str) -> Option<&'static str> {
+    Some(match rfc_name {
+        "digitalSignature" => "usage-digital-signature",
+        "nonRepudiation" => "usage-non-repudiation",
+        "keyEncipherment" => "usage-key-encipherment",
+        "dataEncipherment" => "usage-data-encipherment",
+        "keyAgreement" => "usage-key-agreement",
+        "keyCertSign" => "usage-key-cert-sign",
+        "cRLSign" => "usage-crl-sign",
+        "serverAuth" => "usage-server-auth",
+        "clientAuth" => "usage-client-auth",
+        "codeSigning" => "usage-code-signing",
+        "emailProtection" => "usage-email-protection",
+        "timeStamping" => "usage-time-stamping",
+        "OCSPSigning" => "usage-ocsp-signing",
+        "smartcardLogon" => "usage-smartcard-logon",
+        "documentSigning" => "usage-document-signing",
+        _ => return None,
+    })
+}
+
+/// A key usage line in the user's language with the standard name kept in brackets
+/// ("Digital signature (digitalSignature), …"); other fields as they are.
+pub fn plain_usage(label_id: &str, line: &str) -> String {
+    match label_id {
+        "ext-key-usage" => line
+            .split(", ")
+            .map(|n| usage_id(n).map_or_else(|| n.to_owned(), |id| format!("{} ({n})", i18n::text(id))))
+            .collect::<Vec<_>>()
+            .join(", "),
+        "ext-ext-key-usage" => {
+            let name = line.split(" (").next().unwrap_or(line);
+            usage_id(name).map_or_else(|| line.to_owned(), |id| format!("{} — {line}", i18n::text(id)))
+        }
+        _ => line.to_owned(),
+    }
 }
 
 /// What a tab shows before there is a report.
@@ -100,4 +146,32 @@ pub fn revocation<'a>(cert: &'a CertObject, check: Check<'a>, size: TextSize) ->
         col = col.push(field(i18n::text("rev-where"), sources.join("\n"), size));
     }
     col.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_usage;
+    use ecert::i18n::{self, Language};
+
+    #[test]
+    fn usages_are_said_in_plain_words_with_the_standard_name_kept() {
+        let _lang = crate::gui::tests::lang_lock();
+        i18n::set_language(Language::English);
+        assert_eq!(
+            plain_usage("ext-key-usage", "digitalSignature, nonRepudiation"),
+            "Digital signature (digitalSignature), Non-repudiation (legally binding signature) (nonRepudiation)"
+        );
+        assert_eq!(
+            plain_usage("ext-ext-key-usage", "emailProtection (1.3.6.1.5.5.7.3.4)"),
+            "Signing and encrypting e-mail — emailProtection (1.3.6.1.5.5.7.3.4)"
+        );
+        assert_eq!(plain_usage("ext-ext-key-usage", "1.2.3.4"), "1.2.3.4", "unknown ones stay as they are");
+        assert_eq!(plain_usage("ext-subject-key-id", "AB:CD"), "AB:CD");
+        i18n::set_language(Language::TraditionalChineseHk);
+        assert_eq!(
+            plain_usage("ext-key-usage", "keyCertSign, cRLSign"),
+            "簽發證書 (keyCertSign), 簽署撤銷清單 (cRLSign)"
+        );
+        i18n::set_language(Language::English);
+    }
 }

@@ -75,7 +75,7 @@ fn simulated_user_walks_through_the_four_tabs() {
     assert!(!shows(&app, "e-Cert type"), "General is hidden");
     assert!(shows(&app, "SHA-1 fingerprint"));
     assert!(shows(&app, "Key usage · critical"));
-    assert!(shows(&app, "keyCertSign, cRLSign"));
+    assert!(shows(&app, "Signing certificates (keyCertSign), Signing revocation lists (cRLSign)"));
     assert!(shows(&app, "RSA 4096 bits"));
 
     click(&mut app, "Chain");
