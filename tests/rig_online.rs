@@ -208,6 +208,28 @@ fn unverified_crl_is_not_cached() {
 }
 
 #[test]
+fn missing_issuer_fetched_from_ca_issuers_as_der_or_pkcs7() {
+    let pki = Pki::new();
+    let _http = pki.http_server();
+    for leaf in [AIA_DER, AIA_P7C] {
+        // Offline, only the root given: the intermediate is missing.
+        let out = pki.verify_alone(leaf, &[], &pki.cache(&format!("off-{leaf}")));
+        assert_ne!(out.verdict(), "valid", "{leaf}: {}", out.pretty());
+        // Online: fetched from the caIssuers URL, then checked like any other.
+        let out = pki.verify_alone(leaf, &["--online"], &pki.cache(&format!("on-{leaf}")));
+        assert_eq!(out.code, 0, "{leaf}: {}", out.pretty());
+        assert_eq!(out.verdict(), "valid", "{leaf}");
+        assert_eq!(
+            out.report["chain"][INT]["subject"].as_str(),
+            Some("CN=Rig Online Intermediate,O=Rig Online"),
+            "{leaf}: {}",
+            out.pretty()
+        );
+        assert_eq!(out.status(LEAF), "good", "{leaf}: {}", out.pretty());
+    }
+}
+
+#[test]
 fn utc_time_formats() {
     assert_eq!(utc_time(0), "700101000000Z");
     assert_eq!(utc_time(1_704_067_200), "240101000000Z");

@@ -353,6 +353,8 @@ pub fn read_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ModelError> {
                 .map_err(|e| ModelError::Der(e.to_string()))?;
             if label == "CERTIFICATE" || label == "X509 CRL" || label == "TRUSTED CERTIFICATE" {
                 out.push(der_bytes);
+            } else if label == "PKCS7" || label == "CMS" {
+                out.extend(pkcs7_certificates(&der_bytes).unwrap_or_default());
             }
             rest = &block[end..];
         }
@@ -360,7 +362,74 @@ pub fn read_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ModelError> {
             return Err(ModelError::Der("no PEM block found".into()));
         }
         Ok(out)
+    } else if let Some(certs) = pkcs7_certificates(bytes) {
+        Ok(certs)
     } else {
         Ok(vec![bytes.to_vec()])
+    }
+}
+
+/// The certificates of a PKCS#7 / CMS SignedData (RFC 5652 §5.1) — the "certs-only" bundle
+/// CAs serve at caIssuers URLs (`.p7c`, RFC 5280 §4.2.2.1) — re-encoded one by one; `None`
+/// when `der` is not a SignedData. Nothing in it is trusted for being there: each
+/// certificate is checked like any other found one.
+pub fn pkcs7_certificates(der: &[u8]) -> Option<Vec<Vec<u8>>> {
+    use cms::cert::CertificateChoices;
+    use der::{Decode, Encode};
+    const SIGNED_DATA: der::asn1::ObjectIdentifier =
+        der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+    let info = cms::content_info::ContentInfo::from_der(der).ok()?;
+    if info.content_type != SIGNED_DATA {
+        return None;
+    }
+    let signed: cms::signed_data::SignedData = info.content.decode_as().ok()?;
+    Some(
+        signed
+            .certificates
+            .map(|set| {
+                set.0
+                    .iter()
+                    .filter_map(|c| match c {
+                        CertificateChoices::Certificate(cert) => cert.to_der().ok(),
+                        CertificateChoices::Other(_) => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pkcs7_certificates, read_certs};
+
+    const TWO: &[u8] = include_bytes!("../../tests/data/pkcs7/two-certs.p7c");
+    const PEM: &[u8] = include_bytes!("../../tests/data/pkcs7/good-ca.p7b");
+    const ANCHOR: &[u8] = include_bytes!("../../tests/data/pkits/certs/TrustAnchorRootCertificate.crt");
+    const GOOD: &[u8] = include_bytes!("../../tests/data/pkits/certs/GoodCACert.crt");
+
+    #[test]
+    fn certs_only_bundles_give_their_certificates_byte_for_byte() {
+        let certs = read_certs(TWO).expect("a DER .p7c");
+        assert_eq!(certs.len(), 2);
+        assert!(certs.iter().any(|c| c == ANCHOR) && certs.iter().any(|c| c == GOOD));
+        assert_eq!(read_certs(PEM).expect("a PEM .p7b"), vec![GOOD.to_vec()]);
+        // A plain certificate is not a bundle and stays itself.
+        assert_eq!(pkcs7_certificates(GOOD), None);
+        assert_eq!(read_certs(GOOD).unwrap(), vec![GOOD.to_vec()]);
+    }
+
+    #[test]
+    fn a_damaged_bundle_is_refused_without_panicking() {
+        for cut in 0..TWO.len() {
+            let _ = pkcs7_certificates(&TWO[..cut]);
+        }
+        let mut flipped = TWO.to_vec();
+        for i in (0..flipped.len()).step_by(7) {
+            flipped[i] ^= 0x5A;
+            let found = pkcs7_certificates(&flipped).unwrap_or_default();
+            assert!(found.len() <= 2);
+            flipped[i] ^= 0x5A;
+        }
     }
 }

@@ -64,6 +64,7 @@ fn config(ocsp_port: u16, http_port: u16) -> String {
     };
     let aia = format!("authorityInfoAccess = OCSP;URI:http://127.0.0.1:{ocsp_port}");
     let dp = |file: &str| format!("crlDistributionPoints = URI:http://127.0.0.1:{http_port}/{file}");
+    let ca_issuers = |file: &str| format!("authorityInfoAccess = caIssuers;URI:http://127.0.0.1:{http_port}/{file}");
     let leaf = "basicConstraints = critical, CA:FALSE\n\
                 keyUsage = critical, digitalSignature, nonRepudiation\n\
                 authorityKeyIdentifier = keyid:always";
@@ -77,12 +78,18 @@ fn config(ocsp_port: u16, http_port: u16) -> String {
          authorityKeyIdentifier = keyid:always\n{}\n\
          [leaf_ocsp]\n{leaf}\n{aia}\n\
          [leaf_crl]\n{leaf}\n{}\n\
-         [leaf_both]\n{leaf}\n{aia}\n{}\n",
+         [leaf_both]\n{leaf}\n{aia}\n{}\n\
+         [leaf_aia_der]\n{leaf}\n{}\n{}\n\
+         [leaf_aia_p7c]\n{leaf}\n{}\n{}\n",
         ca("root"),
         ca("int"),
         ca("other"),
         dp("root.crl"),
         dp("int.crl"),
+        dp("int.crl"),
+        ca_issuers("int.cer"),
+        dp("int.crl"),
+        ca_issuers("int.p7c"),
         dp("int.crl"),
     )
 }
@@ -102,6 +109,10 @@ const CRL_GOOD: &str = "crl-good";
 const CRL_REVOKED: &str = "crl-revoked";
 /// OCSP and CRL both named.
 const BOTH: &str = "both";
+/// Leaves whose issuer must be fetched from authorityInfoAccess caIssuers: a DER
+/// certificate, and a PKCS#7 certs-only bundle (RFC 5280 §4.2.2.1).
+const AIA_DER: &str = "aia-der";
+const AIA_P7C: &str = "aia-p7c";
 /// A leaf of `int2`, which the root has revoked.
 const UNDER_REVOKED_INT: &str = "under-revoked-int";
 
@@ -140,11 +151,16 @@ impl Pki {
             (CRL_GOOD, "leaf_crl"),
             (CRL_REVOKED, "leaf_crl"),
             (BOTH, "leaf_both"),
+            (AIA_DER, "leaf_aia_der"),
+            (AIA_P7C, "leaf_aia_p7c"),
         ] {
             pki.key(stem, false);
             pki.csr(stem, &format!("/O=Rig Online/CN=Leaf {stem}"));
             pki.sign("int", stem, ext, &start, &end);
         }
+        // The intermediate as its caIssuers URLs serve it.
+        openssl(d, &["x509", "-in", "int.pem", "-outform", "DER", "-out", "www/int.cer"]);
+        openssl(d, &["crl2pkcs7", "-nocrl", "-certfile", "int.pem", "-outform", "DER", "-out", "www/int.p7c"]);
         // A second intermediate, revoked by the root, with a leaf of its own.
         pki.key("int2", false);
         pki.csr("int2", "/O=Rig Online/CN=Rig Online Revoked Intermediate");
@@ -261,6 +277,15 @@ impl Pki {
     /// `ecert verify <leaf>.pem --anchor root.pem --untrusted int.pem --json` plus `extra`,
     /// with ECERT_CACHE_DIR = `cache`. Panics if it runs past [`VERIFY_LIMIT`].
     fn verify(&self, leaf: &str, extra: &[&str], cache: &Path) -> Outcome {
+        self.verify_given(leaf, &["--untrusted", "int.pem"], extra, cache)
+    }
+
+    /// As [`Pki::verify`] with only the root given: the intermediate must be found.
+    fn verify_alone(&self, leaf: &str, extra: &[&str], cache: &Path) -> Outcome {
+        self.verify_given(leaf, &[], extra, cache)
+    }
+
+    fn verify_given(&self, leaf: &str, given: &[&str], extra: &[&str], cache: &Path) -> Outcome {
         let d = self.path();
         let out_path = d.join(format!("verify-{}.json", now_nanos()));
         let out_file = match std::fs::File::create(&out_path) {
@@ -269,7 +294,8 @@ impl Pki {
         };
         let leaf = format!("{leaf}.pem");
         let mut child = match Command::new(env!("CARGO_BIN_EXE_ecert"))
-            .args(["verify", &leaf, "--anchor", "root.pem", "--untrusted", "int.pem", "--json"])
+            .args(["verify", &leaf, "--anchor", "root.pem", "--json"])
+            .args(given)
             .args(extra)
             .env("ECERT_CACHE_DIR", cache)
             .current_dir(d)
