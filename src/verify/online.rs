@@ -72,8 +72,8 @@ const MAX_CERT_BYTES: usize = 1 << 20;
 const MAX_FETCHED_ISSUERS: usize = 4;
 
 /// Walks up from `leaf` through `pool`, downloading (DER, PEM or a PKCS#7 certs-only `.p7c`)
-/// the issuer of the first
-/// certificate whose issuer is neither in the pool nor an anchor; returns what it fetched.
+/// the issuer of the first certificate whose issuer is neither in the pool nor an anchor;
+/// returns what it fetched.
 pub fn fetch_issuers(leaf: &Cert, pool: &[Cert], anchors: &[Cert]) -> Vec<Cert> {
     let mut fetched: Vec<Cert> = Vec::new();
     let mut current = leaf.clone();
