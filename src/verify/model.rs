@@ -354,7 +354,7 @@ pub fn read_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ModelError> {
             if label == "CERTIFICATE" || label == "X509 CRL" || label == "TRUSTED CERTIFICATE" {
                 out.push(der_bytes);
             } else if label == "PKCS7" || label == "CMS" {
-                out.extend(pkcs7_certificates(&der_bytes).unwrap_or_default());
+                out.extend(pkcs7_objects(&der_bytes).unwrap_or_default());
             }
             rest = &block[end..];
         }
@@ -362,18 +362,19 @@ pub fn read_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ModelError> {
             return Err(ModelError::Der("no PEM block found".into()));
         }
         Ok(out)
-    } else if let Some(certs) = pkcs7_certificates(bytes) {
+    } else if let Some(certs) = pkcs7_objects(bytes) {
         Ok(certs)
     } else {
         Ok(vec![bytes.to_vec()])
     }
 }
 
-/// The certificates of a PKCS#7 / CMS SignedData (RFC 5652 §5.1) — the "certs-only" bundle
-/// CAs serve at caIssuers URLs (`.p7c`, RFC 5280 §4.2.2.1) — re-encoded one by one; `None`
-/// when `der` is not a SignedData. Nothing in it is trusted for being there: each
-/// certificate is checked like any other found one.
-pub fn pkcs7_certificates(der: &[u8]) -> Option<Vec<Vec<u8>>> {
+/// The certificates, then the CRLs, of a PKCS#7 / CMS SignedData (RFC 5652 §5.1) — the
+/// "certs-only" bundle CAs serve at caIssuers URLs (`.p7c`, RFC 5280 §4.2.2.1) and in
+/// repositories — re-encoded one by one (DER in, the same DER out); `None` when `der` is not
+/// a SignedData. Nothing in it is trusted for being there: each object is checked like any
+/// other found one.
+pub fn pkcs7_objects(der: &[u8]) -> Option<Vec<Vec<u8>>> {
     use cms::cert::CertificateChoices;
     use der::{Decode, Encode};
     const SIGNED_DATA: der::asn1::ObjectIdentifier =
@@ -383,25 +384,25 @@ pub fn pkcs7_certificates(der: &[u8]) -> Option<Vec<Vec<u8>>> {
         return None;
     }
     let signed: cms::signed_data::SignedData = info.content.decode_as().ok()?;
-    Some(
-        signed
-            .certificates
-            .map(|set| {
-                set.0
-                    .iter()
-                    .filter_map(|c| match c {
-                        CertificateChoices::Certificate(cert) => cert.to_der().ok(),
-                        CertificateChoices::Other(_) => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    )
+    let mut out: Vec<Vec<u8>> = signed
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(cert) => cert.to_der().ok(),
+            CertificateChoices::Other(_) => None,
+        })
+        .collect();
+    out.extend(signed.crls.iter().flat_map(|set| set.0.iter()).filter_map(|r| match r {
+        cms::revocation::RevocationInfoChoice::Crl(crl) => crl.to_der().ok(),
+        cms::revocation::RevocationInfoChoice::Other(_) => None,
+    }));
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{pkcs7_certificates, read_certs};
+    use super::{pkcs7_objects, read_certs};
 
     const TWO: &[u8] = include_bytes!("../../tests/data/pkcs7/two-certs.p7c");
     const PEM: &[u8] = include_bytes!("../../tests/data/pkcs7/good-ca.p7b");
@@ -415,19 +416,29 @@ mod tests {
         assert!(certs.iter().any(|c| c == ANCHOR) && certs.iter().any(|c| c == GOOD));
         assert_eq!(read_certs(PEM).expect("a PEM .p7b"), vec![GOOD.to_vec()]);
         // A plain certificate is not a bundle and stays itself.
-        assert_eq!(pkcs7_certificates(GOOD), None);
+        assert_eq!(pkcs7_objects(GOOD), None);
         assert_eq!(read_certs(GOOD).unwrap(), vec![GOOD.to_vec()]);
+    }
+
+    #[test]
+    fn a_repository_bundle_gives_certificates_then_crls_unchanged() {
+        let objects = read_certs(include_bytes!("../../tests/data/pkcs7/repository.p7c")).unwrap();
+        let crl = include_bytes!("../../tests/data/pkits/crls/GoodCACRL.crl");
+        let ee = include_bytes!("../../tests/data/pkits/certs/ValidCertificatePathTest1EE.crt");
+        assert_eq!(objects.len(), 3);
+        assert!(objects[..2].iter().any(|c| c == GOOD) && objects[..2].iter().any(|c| c == ee));
+        assert_eq!(objects[2], crl.to_vec(), "the CRL comes out byte for byte (its signature holds)");
     }
 
     #[test]
     fn a_damaged_bundle_is_refused_without_panicking() {
         for cut in 0..TWO.len() {
-            let _ = pkcs7_certificates(&TWO[..cut]);
+            let _ = pkcs7_objects(&TWO[..cut]);
         }
         let mut flipped = TWO.to_vec();
         for i in (0..flipped.len()).step_by(7) {
             flipped[i] ^= 0x5A;
-            let found = pkcs7_certificates(&flipped).unwrap_or_default();
+            let found = pkcs7_objects(&flipped).unwrap_or_default();
             assert!(found.len() <= 2);
             flipped[i] ^= 0x5A;
         }
