@@ -12,9 +12,17 @@ use std::time::{Duration, Instant};
 
 use ecert::service::{Config, Event, Request, Service, Snapshot};
 
+/// The tests here load SoftHSM in services of their own: one at a time (a PKCS#11 module is
+/// initialized once per process; the app has one service).
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn modules_come_and_go_while_the_service_runs() {
     let rig = common::rig();
+    let _one = one_at_a_time();
     // No module found by discovery for this process: only what the test adds.
     std::env::set_var("ECERT_PKCS11_MODULES", "");
     std::env::set_var("SOFTHSM2_CONF", &rig.softhsm_conf);
@@ -70,6 +78,7 @@ fn modules_come_and_go_while_the_service_runs() {
 #[test]
 fn the_first_snapshot_never_says_the_running_service_is_down() {
     let rig = common::rig();
+    let _one = one_at_a_time();
     std::env::set_var("SOFTHSM2_CONF", &rig.softhsm_conf);
     // A module whose first report can come before the reader monitor's first answer.
     std::env::set_var("ECERT_PKCS11_MODULES", &rig.softhsm_module);

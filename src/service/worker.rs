@@ -20,6 +20,8 @@ struct State {
     /// module's first report; until it does, no snapshot is published (the placeholder would
     /// claim "smart-card service not running" while it runs).
     readers_known: bool,
+    /// The app (watching) rather than the CLI (one answer).
+    live: bool,
     /// PIV probe result per (reader, ATR): probing sends two APDUs, so once per insertion.
     probes: HashMap<(String, String), Option<TokenInfo>>,
     modules: Vec<LoadedModule>,
@@ -27,7 +29,35 @@ struct State {
     p11: Vec<(PathBuf, Sender<Request>)>,
     /// Per module, in discovery order: its tokens and state as its thread last reported.
     p11_reports: Vec<(PathBuf, Vec<TokenInfo>, Option<ModuleStatus>)>,
+    /// The module threads, including those told to stop (their module is finalized and
+    /// unloaded as they end): a module is never initialized again, nor the process left,
+    /// while its previous thread still finalizes it.
+    threads: Vec<(PathBuf, std::thread::JoinHandle<()>)>,
     last: Option<Snapshot>,
+}
+
+/// How long the worker waits for a module thread to end (a hung vendor module must not
+/// keep the app from closing).
+const MODULE_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Waits, up to [`MODULE_STOP_WAIT`], for the threads `which` selects to end.
+fn wait_for_threads(
+    threads: &mut Vec<(PathBuf, std::thread::JoinHandle<()>)>,
+    which: impl Fn(&PathBuf) -> bool,
+) {
+    let deadline = Instant::now() + MODULE_STOP_WAIT;
+    while threads.iter().any(|(p, t)| which(p) && !t.is_finished()) && Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    threads.retain(|(p, t)| !(which(p) && t.is_finished()));
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        // Dropping the senders ends every module thread; each finalizes its module.
+        self.p11.clear();
+        wait_for_threads(&mut self.threads, |_| true);
+    }
 }
 
 fn load_modules(config: &Config) -> Vec<LoadedModule> {
@@ -43,10 +73,12 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
     let mut st = State {
         readers: ReaderSnapshot::not_running(),
         readers_known: !config.live,
+        live: config.live,
         probes: HashMap::new(),
         modules,
         p11: Vec::new(),
         p11_reports: Vec::new(),
+        threads: Vec::new(),
         last: None,
     };
     for spec in specs {
@@ -146,6 +178,8 @@ fn change_modules(st: &mut State, request: Request, poll: std::time::Duration, b
     let canon = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     match request {
         Request::AddModule { path } if !st.p11.iter().any(|(p, _)| canon(p) == canon(&path)) => {
+            // The same module removed a moment ago may still be finalizing.
+            wait_for_threads(&mut st.threads, |p| canon(p) == canon(&path));
             let spec = ModuleSpec { path, source: crate::pkcs11::ModuleSource::Settings };
             start_module(st, spec, poll, back);
         }
@@ -165,9 +199,10 @@ fn start_module(st: &mut State, spec: ModuleSpec, poll: std::time::Duration, bac
     let started = std::thread::Builder::new()
         .name("ecert-pkcs11".into())
         .spawn(move || pkcs11_thread(spec, poll, &prx, &back));
-    if started.is_ok() {
+    if let Ok(handle) = started {
         st.p11.push((path.clone(), tx));
-        st.p11_reports.push((path, Vec::new(), None));
+        st.p11_reports.push((path.clone(), Vec::new(), None));
+        st.threads.push((path, handle));
     }
 }
 
@@ -269,8 +304,21 @@ fn snapshot(st: &mut State) -> Snapshot {
         st.readers.readers.iter().filter_map(|r| r.atr.clone().map(|atr| (r.name.clone(), atr))).collect();
     st.probes.retain(|k, _| present.contains(k));
     for key in present {
-        let probe = st.probes.entry(key.clone()).or_insert_with(|| probe_piv(&key.0));
-        if let Some(info) = probe {
+        if !st.probes.contains_key(&key) {
+            // Only a definite answer is kept for this insertion: a card that could not be
+            // reached (held exclusively by another application a moment, pcscd busy) is
+            // probed again at the next snapshot instead of staying hidden until reinserted.
+            match probe_piv(&key.0, if st.live { 1 } else { 3 }) {
+                Probe::Piv(info) => {
+                    st.probes.insert(key.clone(), Some(*info));
+                }
+                Probe::NotPiv => {
+                    st.probes.insert(key.clone(), None);
+                }
+                Probe::Unreachable => continue,
+            }
+        }
+        if let Some(Some(info)) = st.probes.get(&key) {
             tokens.push(info.clone());
         }
     }
@@ -293,11 +341,32 @@ fn snapshot(st: &mut State) -> Snapshot {
     }
 }
 
+/// What probing a newly seen card found.
+enum Probe {
+    Piv(Box<TokenInfo>),
+    /// The card answered, and it is no PIV card (or answers PIV nonsense).
+    NotPiv,
+    /// The card could not be reached this time.
+    Unreachable,
+}
+
 /// SELECT PIV + PIN state on a newly seen card. A card without PIV is not a token here
-/// (it may still be one through a PKCS#11 module).
-fn probe_piv(reader: &str) -> Option<TokenInfo> {
-    let transport = PcscTransport::connect_new(reader).ok()?;
-    PivToken::open(Box::new(transport), reader).ok().map(|t| t.info().clone())
+/// (it may still be one through a PKCS#11 module). The CLI's one-shot snapshot tries an
+/// unreachable card `attempts` times; the live app once, and again at its next snapshot.
+fn probe_piv(reader: &str, attempts: u32) -> Probe {
+    use crate::piv::PivError;
+    for attempt in 0..attempts {
+        if attempt > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
+        let Ok(transport) = PcscTransport::connect_new(reader) else { continue };
+        match PivToken::open(Box::new(transport), reader) {
+            Ok(t) => return Probe::Piv(Box::new(t.info().clone())),
+            Err(TokenError::Piv(PivError::Apdu(_))) => {}
+            Err(_) => return Probe::NotPiv,
+        }
+    }
+    Probe::Unreachable
 }
 
 /// Opens the token a reference names, for one request; `identify` also reads a PIV card's
