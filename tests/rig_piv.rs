@@ -310,3 +310,43 @@ fn card_pulled_mid_operation_is_a_clear_error_not_a_hang() {
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert!(text.contains("removed") || text.contains("not available"), "{text}");
 }
+
+#[test]
+fn a_pin_verified_for_an_operation_is_not_left_verified_on_the_card() {
+    let rig = common::rig();
+    let _card = common::card_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("9a.pub.pem");
+    let public = public.to_str().unwrap();
+    stdout_ok(
+        &ecert(&rig, &["keygen", "--slot", "9a", "--alg", "p256", "--out", public], ""),
+        "ecert keygen",
+    );
+    let message = dir.path().join("message.txt");
+    std::fs::write(&message, b"left verified?").unwrap();
+    let sig = dir.path().join("9a.sig");
+    stdout_ok(
+        &ecert(
+            &rig,
+            &[
+                "sign",
+                "--slot",
+                "9a",
+                "--public-key",
+                public,
+                message.to_str().unwrap(),
+                "--out",
+                sig.to_str().unwrap(),
+                "--pin-stdin",
+            ],
+            "123456\n",
+        ),
+        "ecert sign",
+    );
+    // The card answers an empty VERIFY with its tries left, not "already verified": another
+    // application cannot sign with the PIN we used (our connections end with a card reset,
+    // the `pcsc` crate's disconnect disposition; this guards that).
+    let after = pin_status(&rig);
+    assert_eq!(after["verified"], false, "{after}");
+    assert_eq!(after["tries_left"], 3, "{after}");
+}
