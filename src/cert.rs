@@ -2,6 +2,8 @@
 //! `x509-cert` crate into a display model (names, validity, serial, fingerprints). Parsing
 //! is the only thing done here; trust decisions live in `verify`.
 
+#[cfg(any(test, feature = "demo"))]
+pub(crate) mod build;
 pub mod fields;
 pub mod kind;
 #[cfg(test)]

@@ -7,8 +7,8 @@
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use der::asn1::{AnyRef, BitStringRef, Ia5String, ObjectIdentifier, OctetString, UintRef, UtcTime};
-use der::{Decode, Encode, Sequence};
+use der::asn1::{Ia5String, ObjectIdentifier, OctetString};
+use der::{Decode, Encode};
 use ecert_vcard::VirtualPiv;
 use p256::ecdsa::signature::Signer;
 use spki::{AlgorithmIdentifierRef, EncodePublicKey};
@@ -86,40 +86,8 @@ fn now() -> Duration {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
-#[derive(Sequence)]
-struct Validity {
-    not_before: UtcTime,
-    not_after: UtcTime,
-}
-
-#[derive(Sequence)]
-struct Tbs<'a> {
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
-    version: u8,
-    serial: UintRef<'a>,
-    signature: AlgorithmIdentifierRef<'a>,
-    issuer: Name,
-    validity: Validity,
-    subject: Name,
-    spki: AnyRef<'a>,
-    #[asn1(context_specific = "3", tag_mode = "EXPLICIT")]
-    extensions: Vec<Extension>,
-}
-
-#[derive(Sequence)]
-struct Signed<'a> {
-    tbs: AnyRef<'a>,
-    algorithm: AlgorithmIdentifierRef<'a>,
-    signature: BitStringRef<'a>,
-}
-
 fn ext(oid: &str, critical: bool, value: &impl Encode) -> Result<Extension, String> {
-    Ok(Extension {
-        extn_id: ObjectIdentifier::new(oid).map_err(|e| e.to_string())?,
-        critical,
-        extn_value: OctetString::new(value.to_der().map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?,
-    })
+    crate::cert::build::ext(oid, critical, value).map_err(|e| e.to_string())
 }
 
 fn key_id(spki_der: &[u8]) -> Result<Vec<u8>, String> {
@@ -158,31 +126,20 @@ fn sign_certificate(
         authority_cert_serial_number: None,
     };
     extensions.push(ext("2.5.29.35", false, &aki)?);
-    let serial = [c.serial];
-    let tbs = Tbs {
-        version: 2,
-        serial: UintRef::new(&serial).map_err(e)?,
-        signature: alg,
+    let tbs = crate::cert::build::Unsigned {
+        serial: &[c.serial],
+        algorithm: alg,
         issuer: ca_name.clone(),
-        validity: Validity {
-            not_before: UtcTime::from_unix_duration(c.valid_from).map_err(e)?,
-            not_after: UtcTime::from_unix_duration(c.valid_until).map_err(e)?,
-        },
         subject: c.subject.parse::<Name>().map_err(|x| x.to_string())?,
-        spki: AnyRef::from_der(c.spki).map_err(e)?,
+        not_before: c.valid_from,
+        not_after: c.valid_until,
+        spki: c.spki,
         extensions,
     }
-    .to_der()
+    .tbs_der()
     .map_err(e)?;
     let sig: p256::ecdsa::Signature = ca.sign(&tbs);
-    let sig_der = sig.to_der();
-    Signed {
-        tbs: AnyRef::from_der(&tbs).map_err(e)?,
-        algorithm: alg,
-        signature: BitStringRef::from_bytes(sig_der.as_bytes()).map_err(e)?,
-    }
-    .to_der()
-    .map_err(e)
+    crate::cert::build::certificate_der(&tbs, alg, sig.to_der().as_bytes()).map_err(e)
 }
 
 fn random_ca_key() -> Result<p256::ecdsa::SigningKey, String> {

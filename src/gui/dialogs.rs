@@ -255,6 +255,36 @@ pub fn field<'a, M: Clone + 'a>(
     .spacing(4)
 }
 
+/// The PIN field (hidden text), sending `submit` on Enter.
+pub fn pin_field<'a, M: Clone + 'a>(
+    value: &'a str,
+    on: impl Fn(String) -> M + 'a,
+    submit: M,
+    size: TextSize,
+) -> Column<'a, M> {
+    field(i18n::text("label-pin"), value, true, on, submit, size)
+}
+
+/// `col` with the tries-left line ([`tries_line`]) under it, when the card says.
+pub fn with_tries<'a, M: 'a>(col: Column<'a, M>, facts: Option<PinFacts>, size: TextSize) -> Column<'a, M> {
+    match tries_line(facts) {
+        Some(line) => col.push(text(line).size(size.heading())),
+        None => col,
+    }
+}
+
+/// A dialog that cannot run on this card or token: its heading, why, and its action
+/// button disabled next to Close.
+pub fn blocked<'a, M: Clone + 'a>(
+    col: Column<'a, M>,
+    why: &str,
+    action: String,
+    close: M,
+    size: TextSize,
+) -> Element<'a, M> {
+    frame(col.push(text(why.to_owned()).size(size.body())).push(buttons(action, None, close, false, size)))
+}
+
 /// A row of choice buttons (locations, key types); the chosen one is primary.
 pub fn choices<'a, M: Clone + 'a>(
     options: impl IntoIterator<Item = (String, M, bool)>,

@@ -206,18 +206,9 @@ impl ImportDialog {
     pub fn view(&self, size: TextSize) -> Element<'_, Msg> {
         let mut col = column![text(i18n::text("title-import")).size(size.title())];
         if let Some(why) = &self.blocked {
-            col = col.push(text(why.clone()).size(size.body()));
-            return dialogs::frame(col.push(dialogs::buttons(
-                i18n::text("btn-import"),
-                None,
-                Msg::Close,
-                false,
-                size,
-            )));
+            return dialogs::blocked(col, why, i18n::text("btn-import"), Msg::Close, size);
         }
-        if let Some(line) = dialogs::tries_line(self.facts) {
-            col = col.push(text(line).size(size.heading()));
-        }
+        col = dialogs::with_tries(col, self.facts, size);
         col = col.push(dialogs::field(
             i18n::text("label-cert-file"),
             &self.path,
@@ -265,14 +256,7 @@ impl ImportDialog {
                     ),
                 );
             }
-            col = col.push(dialogs::field(
-                i18n::text("label-pin"),
-                &self.pin,
-                true,
-                |s| Msg::Pin(Secret(s)),
-                Msg::Submit,
-                size,
-            ));
+            col = col.push(dialogs::pin_field(&self.pin, |s| Msg::Pin(Secret(s)), Msg::Submit, size));
             if let Some(f) = self.mgmt.view(|s| Msg::MgmtKey(Secret(s)), Msg::Submit, size) {
                 col = col.push(f);
             }

@@ -211,19 +211,10 @@ impl KeygenDialog {
     pub fn view(&self, size: TextSize) -> Element<'_, Msg> {
         let mut col = column![text(i18n::text("title-keygen")).size(size.title())];
         if let Some(why) = &self.blocked {
-            col = col.push(text(why.clone()).size(size.body()));
-            return dialogs::frame(col.push(dialogs::buttons(
-                i18n::text("btn-keygen"),
-                None,
-                Msg::Close,
-                false,
-                size,
-            )));
+            return dialogs::blocked(col, why, i18n::text("btn-keygen"), Msg::Close, size);
         }
         col = col.push(text(i18n::text("keygen-what")).size(size.body()));
-        if let Some(line) = dialogs::tries_line(self.facts) {
-            col = col.push(text(line).size(size.heading()));
-        }
+        col = dialogs::with_tries(col, self.facts, size);
         let idle = !self.busy();
         col = col
             .push(text(i18n::text("label-key-location")).size(size.body()))
@@ -246,14 +237,7 @@ impl KeygenDialog {
                 Msg::Submit,
                 size,
             ))
-            .push(dialogs::field(
-                i18n::text("label-pin"),
-                &self.pin,
-                true,
-                |s| Msg::Pin(Secret(s)),
-                Msg::Submit,
-                size,
-            ));
+            .push(dialogs::pin_field(&self.pin, |s| Msg::Pin(Secret(s)), Msg::Submit, size));
         if let Some(f) = self.mgmt.view(|s| Msg::MgmtKey(Secret(s)), Msg::Submit, size) {
             col = col.push(f);
         }

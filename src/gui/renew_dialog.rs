@@ -125,23 +125,23 @@ pub fn stage_blocking(inbox: &Path, job: &str, file: &Path) -> Result<Vec<Vec<u8
 /// journal may be kept under (`workflow::card_id`: the serial when the token read it, else
 /// its reference — a card opened for one operation has not read its GUID).
 pub fn pending_blocking(journal: &Path, cards: &[String], old_location: &str) -> Option<(String, PathBuf)> {
+    renewal_of(journal, cards, old_location)
+        .filter(|j| j.status == JobStatus::AwaitingCertificate)
+        .map(|j| (j.id, j.request.unwrap_or_default()))
+}
+
+/// This card's unfinished job, if it is a renewal of the e-Cert at `old_location`.
+fn renewal_of(journal: &Path, cards: &[String], old_location: &str) -> Option<ecert::ops::journal::Journal> {
     let store = ecert::ops::journal::Store::new(journal);
-    let j = cards.iter().find_map(|card| store.pending(card).ok().flatten())?;
-    let ours = j.kind == ecert::ops::journal::Kind::Enroll
-        && j.status == JobStatus::AwaitingCertificate
-        && j.replaces.as_deref() == Some(old_location);
-    ours.then(|| (j.id, j.request.unwrap_or_default()))
+    cards.iter().find_map(|card| store.pending(card).ok().flatten()).filter(|j| {
+        j.kind == ecert::ops::journal::Kind::Enroll && j.replaces.as_deref() == Some(old_location)
+    })
 }
 
 /// Whether this card's journal holds a renewal of the e-Cert at `old_location` that stopped
 /// half way (status Running).
 pub fn interrupted_blocking(journal: &Path, cards: &[String], old_location: &str) -> bool {
-    let store = ecert::ops::journal::Store::new(journal);
-    cards.iter().find_map(|card| store.pending(card).ok().flatten()).is_some_and(|j| {
-        j.kind == ecert::ops::journal::Kind::Enroll
-            && j.status == JobStatus::Running
-            && j.replaces.as_deref() == Some(old_location)
-    })
+    renewal_of(journal, cards, old_location).is_some_and(|j| j.status == JobStatus::Running)
 }
 
 impl RenewDialog {
@@ -363,19 +363,10 @@ impl RenewDialog {
             .size(size.body()),
         ];
         if let Some(why) = &self.blocked {
-            col = col.push(text(why.clone()).size(size.body()));
-            return dialogs::frame(col.push(dialogs::buttons(
-                i18n::text("btn-renew-start"),
-                None,
-                Msg::Close,
-                false,
-                size,
-            )));
+            return dialogs::blocked(col, why, i18n::text("btn-renew-start"), Msg::Close, size);
         }
         col = col.push(text(i18n::text("renew-old-stays")).size(size.body()));
-        if let Some(line) = dialogs::tries_line(self.facts) {
-            col = col.push(text(line).size(size.heading()));
-        }
+        col = dialogs::with_tries(col, self.facts, size);
         let idle = self.step == Step::Idle;
         if matches!(self.step, Step::Idle | Step::Requesting) {
             col = col
@@ -417,14 +408,7 @@ impl RenewDialog {
         }
         if self.step != Step::Done {
             let submit = if idle { Msg::Start } else { Msg::Load };
-            col = col.push(dialogs::field(
-                i18n::text("label-pin"),
-                &self.pin,
-                true,
-                |s| Msg::Pin(Secret(s)),
-                submit.clone(),
-                size,
-            ));
+            col = col.push(dialogs::pin_field(&self.pin, |s| Msg::Pin(Secret(s)), submit.clone(), size));
             if let Some(f) = self.mgmt.view(|s| Msg::MgmtKey(Secret(s)), submit, size) {
                 col = col.push(f);
             }

@@ -138,26 +138,10 @@ impl SignDialog {
             .size(size.body()),
         ];
         if let Some(why) = &self.blocked {
-            col = col.push(text(why.clone()).size(size.body()));
-            return dialogs::frame(col.push(dialogs::buttons(
-                i18n::text("btn-sign"),
-                None,
-                Msg::Close,
-                false,
-                size,
-            )));
+            return dialogs::blocked(col, why, i18n::text("btn-sign"), Msg::Close, size);
         }
-        if let Some(line) = dialogs::tries_line(self.facts) {
-            col = col.push(text(line).size(size.heading()));
-        }
-        col = col.push(dialogs::field(
-            i18n::text("label-pin"),
-            &self.pin,
-            true,
-            |s| Msg::Pin(Secret(s)),
-            Msg::Submit,
-            size,
-        ));
+        col = dialogs::with_tries(col, self.facts, size);
+        col = col.push(dialogs::pin_field(&self.pin, |s| Msg::Pin(Secret(s)), Msg::Submit, size));
         if self.busy {
             col = col.push(text(i18n::text("status-signing")).size(size.heading()));
         }

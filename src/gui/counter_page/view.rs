@@ -233,17 +233,8 @@ impl CounterPage {
                 );
             }
             col = col.push(self.job_part(c, size));
-            if let Some(line) = dialogs::tries_line(c.facts) {
-                col = col.push(text(line).size(size.heading()));
-            }
-            col = col.push(dialogs::field(
-                i18n::text("label-pin"),
-                &self.pin,
-                true,
-                |s| Msg::Pin(Secret(s)),
-                Msg::Start,
-                size,
-            ));
+            col = dialogs::with_tries(col, c.facts, size);
+            col = col.push(dialogs::pin_field(&self.pin, |s| Msg::Pin(Secret(s)), Msg::Start, size));
             if let Some(f) = self.mgmt.view(|s| Msg::MgmtKey(Secret(s)), Msg::Start, size) {
                 col = col.push(f);
             }

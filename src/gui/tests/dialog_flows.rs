@@ -56,7 +56,7 @@ pub(super) fn demo_app() -> (App, Receiver<Request>) {
 
 /// Plays the service: runs every operation the app sent on the demo card and reports back,
 /// as the worker would; returns how many ran.
-fn serve(app: &mut App, rx: &Receiver<Request>) -> usize {
+pub(super) fn serve(app: &mut App, rx: &Receiver<Request>) -> usize {
     let mut ran = 0;
     while let Ok(request) = rx.try_recv() {
         if let Request::Run { token, operation } = request {

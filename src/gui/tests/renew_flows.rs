@@ -4,25 +4,10 @@
 
 use ecert::i18n::{self, Language};
 use ecert::ops::journal::Status;
-use iced::Task;
 
 use super::super::{renew_dialog, App, Message, Screen, Secret};
-use super::dialog_flows::{demo_app, demo_lock, run_task};
+use super::dialog_flows::{demo_app, demo_lock, serve};
 use super::{lang_lock, shows};
-
-fn serve(app: &mut App, rx: &std::sync::mpsc::Receiver<ecert::service::Request>) -> usize {
-    let mut ran = 0;
-    while let Ok(request) = rx.try_recv() {
-        let ecert::service::Request::Run { token, operation } = request else { continue };
-        ran += 1;
-        let config = ecert::service::Config { pkcs11: false, ..ecert::service::Config::default() };
-        let result = ecert::service::Service::run_blocking(config, token.clone(), operation).unwrap();
-        let task: Task<Message> =
-            app.update(Message::Service(ecert::service::Event::Finished { token, result }));
-        run_task(app, task);
-    }
-    ran
-}
 
 fn open(app: &mut App, dir: &std::path::Path) {
     let _ = app.update(Message::OpenRenew(0));
