@@ -16,35 +16,52 @@ impl Drop for Kill {
     }
 }
 
+/// Xvfb, stopped with SIGTERM so that it removes its socket and lock file: a SIGKILL leaves
+/// `/tmp/.X11-unix/X<n>` and `/tmp/.X<n>-lock` behind, and enough of those once used up every
+/// display a fixed range could try (CI failed on exactly that).
+struct Xvfb(Child);
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        for _ in 0..50 {
+            if matches!(self.0.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn need(tool: &str) {
     let found =
         Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().unwrap().status.success();
     assert!(found, "{tool} is missing: run scripts/deps --test (this test never skips)");
 }
 
-/// Starts Xvfb on a free display and returns it with its number.
-fn xvfb() -> (Kill, String) {
+/// Starts Xvfb on a display it chooses itself (`-displayfd`, see Xserver(1)): the server
+/// takes the first display whose lock is free or stale and writes its number to our pipe.
+fn xvfb() -> (Xvfb, String) {
+    use std::io::Read;
     need("Xvfb");
-    for n in 90..120 {
-        if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-            continue;
-        }
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1100x760x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let guard = Kill(child);
-        for _ in 0..50 {
-            if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                return (guard, display);
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1100x760x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let guard = Xvfb(child);
+    // Xvfb writes "<n>\n" once it listens; the read ends at the newline or when Xvfb exits.
+    let mut number = String::new();
+    let mut byte = [0u8; 1];
+    while out.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+        number.push(char::from(byte[0]));
     }
-    panic!("no free X display for Xvfb");
+    let n: u32 = number.trim().parse().unwrap_or_else(|_| panic!("Xvfb reported no display ({number:?})"));
+    (guard, format!(":{n}"))
 }
 
 #[test]
