@@ -344,9 +344,48 @@ fn a_pin_verified_for_an_operation_is_not_left_verified_on_the_card() {
         "ecert sign",
     );
     // The card answers an empty VERIFY with its tries left, not "already verified": another
-    // application cannot sign with the PIN we used (our connections end with a card reset,
-    // the `pcsc` crate's disconnect disposition; this guards that).
+    // application cannot sign with the PIN we used (a connection that sent a PIN ends with a
+    // card reset; one that only read leaves the card alone, see the test below).
     let after = pin_status(&rig);
     assert_eq!(after["verified"], false, "{after}");
     assert_eq!(after["tries_left"], 3, "{after}");
+}
+
+/// Another application's connection to the card, with the PIV application selected.
+fn other_application(rig: &common::Rig) -> pcsc::Card {
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).unwrap();
+    let reader = std::ffi::CString::new(rig.piv_reader.as_str()).unwrap();
+    let card = ctx.connect(&reader, pcsc::ShareMode::Shared, pcsc::Protocols::ANY).unwrap();
+    let mut buf = [0u8; 258];
+    let select = [0x00, 0xA4, 0x04, 0x00, 0x05, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00];
+    let r = card.transmit(&select, &mut buf).unwrap();
+    assert_eq!(&r[r.len() - 2..], [0x90, 0x00]);
+    card
+}
+
+#[test]
+fn reading_the_card_leaves_another_applications_session_alone() {
+    let rig = common::rig();
+    let _card = common::card_lock();
+    // The other application signs in with the PIN, as a browser does for a client certificate.
+    let other = other_application(&rig);
+    let mut buf = [0u8; 258];
+    let verify = [0x00, 0x20, 0x00, 0x80, 0x08, b'1', b'2', b'3', b'4', b'5', b'6', 0xFF, 0xFF];
+    assert_eq!(other.transmit(&verify, &mut buf).unwrap(), [0x90, 0x00]);
+    // We list the certificates and read the PIN state: nothing proved, nothing reset.
+    stdout_ok(&ecert(&rig, &["certs"], ""), "ecert certs");
+    let state = pin_status(&rig);
+    assert_eq!(state["verified"], true, "we see the other application's sign-in: {state}");
+    // Its session goes on: no SCARD_W_RESET_CARD, and the PIN is still verified.
+    let status = other.transmit(&[0x00, 0x20, 0x00, 0x80], &mut buf);
+    assert_eq!(status.map(<[u8]>::to_vec), Ok(vec![0x90, 0x00]), "the other application's session survived");
+    // When we prove something ourselves (a wrong PIN here, a try we restore), we reset:
+    // the other application must sign in again.
+    let _ = ecert(&rig, &["pin", "change", "--pin-stdin"], "654321\n123456\n");
+    let after = other.transmit(&[0x00, 0x20, 0x00, 0x80], &mut buf);
+    assert_eq!(after.map(<[u8]>::to_vec), Err(pcsc::Error::ResetCard), "a PIN we sent is not left verified");
+    let _ = other.disconnect(pcsc::Disposition::ResetCard);
+    // The wrong PIN cost a try: the right one restores the count.
+    stdout_ok(&ecert(&rig, &["pin", "change", "--pin-stdin"], "123456\n123456\n"), "restore tries");
+    assert_eq!(pin_status(&rig)["tries_left"], 3);
 }
