@@ -1,7 +1,9 @@
 //! Card management key authentication: GENERAL AUTHENTICATE mutual authentication with
 //! key reference 9B (SP 800-73-4 Part 2 §3.2.4 and Appendix A.1; algorithms from
 //! SP 800-78-4 Table 5: 03 = 3DES, 08/0A/0C = AES-128/192/256). Both sides prove the key;
-//! a card that does not know it is refused too.
+//! a card that does not know it is refused too. Changing the key is not in SP 800-73-4: it is
+//! the YubiKey extension SET MANAGEMENT KEY (`00 FF FF FF`, data `alg 9B len key`, Yubico
+//! "PIV extensions"), which piv-authenticator and other PIV applets implement as well.
 
 use aes::{Aes128, Aes192, Aes256};
 use cipher::{Block, BlockCipherDecrypt, BlockCipherEncrypt, BlockSizeUser, KeyInit};
@@ -141,5 +143,22 @@ impl Piv<'_> {
             return Err(PivError::ManagementKeyRejected);
         }
         Ok(())
+    }
+
+    /// Replaces the card management key with `new` (YubiKey SET MANAGEMENT KEY). Needs a
+    /// management-key authentication first; a card without the extension says so.
+    pub fn set_management_key(&mut self, alg: MgmtAlgorithm, new: &ManagementKey) -> Result<(), PivError> {
+        if new.expose().len() != alg.key_len() {
+            return Err(PivError::ManagementKeyRejected);
+        }
+        let mut data = Zeroizing::new(vec![alg.id(), KEY_REF_MGMT]);
+        tlv::encode_len(new.expose().len(), &mut data);
+        data.extend_from_slice(new.expose());
+        let cmd = Command::new(0x00, 0xFF, 0xFF, 0xFF).with_data(&data);
+        match self.send(&cmd)?.sw {
+            StatusWord::Success => Ok(()),
+            StatusWord::SecurityStatusNotSatisfied => Err(PivError::NotAuthenticated { ins: 0xFF }),
+            sw => Err(PivError::Unexpected { ins: 0xFF, sw }),
+        }
     }
 }

@@ -144,3 +144,43 @@ fn management_key_ciphers_match_published_vectors() {
     // A wrong-size block is an error, not a panic.
     assert!(MgmtAlgorithm::Aes128.crypt_for_test(&key[..16], &mut [0u8; 8], true).is_err());
 }
+
+/// SET MANAGEMENT KEY on the virtual PIV card (piv-authenticator): refused before the
+/// management key is proven, then the new AES-256 key is the only one the card accepts
+/// (piv-authenticator keeps 3DES and AES-256 management keys).
+#[test]
+fn management_key_is_changed_only_after_authentication() {
+    use super::admin::MgmtAlgorithm;
+    use crate::secret::ManagementKey;
+    let card = std::sync::Arc::new(std::sync::Mutex::new(ecert_vcard::VirtualPiv::in_memory().unwrap()));
+    let connect = || {
+        let card = std::sync::Arc::clone(&card);
+        card.lock().unwrap().reset();
+        MemoryTransport::new(move |apdu| Ok(card.lock().unwrap().execute(apdu)))
+    };
+    let aes = || ManagementKey::from_hex(&"00112233445566778899aabbccddeeff".repeat(2)).unwrap();
+    let factory = ManagementKey::factory_default;
+    let mut t = connect();
+    let (mut piv, _) = Piv::select(&mut t).unwrap();
+    assert!(matches!(
+        piv.set_management_key(MgmtAlgorithm::Aes256, &aes()),
+        Err(PivError::NotAuthenticated { ins: 0xFF })
+    ));
+    assert!(matches!(
+        piv.set_management_key(MgmtAlgorithm::Aes128, &aes()),
+        Err(PivError::ManagementKeyRejected)
+    ));
+    piv.authenticate_management(MgmtAlgorithm::TripleDes, &factory()).unwrap();
+    piv.set_management_key(MgmtAlgorithm::Aes256, &aes()).unwrap();
+    let mut t = connect();
+    let (mut piv, _) = Piv::select(&mut t).unwrap();
+    assert!(matches!(
+        piv.authenticate_management(MgmtAlgorithm::TripleDes, &factory()),
+        Err(PivError::ManagementKeyRejected)
+    ));
+    piv.authenticate_management(MgmtAlgorithm::Aes256, &aes()).unwrap();
+    piv.set_management_key(MgmtAlgorithm::TripleDes, &factory()).unwrap();
+    let mut t = connect();
+    let (mut piv, _) = Piv::select(&mut t).unwrap();
+    piv.authenticate_management(MgmtAlgorithm::TripleDes, &factory()).unwrap();
+}

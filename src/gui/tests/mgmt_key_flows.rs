@@ -3,19 +3,21 @@
 //! or nothing leaves when the typed text is not a key. Requests are read off the service
 //! channel as the worker would receive them.
 //!
-//! `ecert::piv` has no SET MANAGEMENT KEY, so the demo card keeps the factory key and these
-//! flows feed the card's refusal as the service would report it.
+//! Most flows feed the card's refusal as the service would report it (fast, every branch);
+//! the last one changes the demo card's key for real (SET MANAGEMENT KEY) and lets the card
+//! refuse.
 
 use std::sync::mpsc::{channel, Receiver};
 
 use ecert::i18n::{self, Language};
 use ecert::ops::workflow::Action as WorkflowAction;
-use ecert::piv::PivError;
+use ecert::piv::{MgmtAlgorithm, PivError};
 use ecert::secret::ManagementKey;
 use ecert::service::{Event, Operation, Request};
 use ecert::token::{Auth, TokenError, TokenRef};
 
 use super::super::{import_dialog, keygen_dialog, remove_dialog, renew_dialog, App, Message, Screen, Secret};
+use super::dialog_flows::{demo_app, demo_lock, serve};
 use super::{app_with_a_card, click, lang_lock, shows};
 
 const FIELD: &str = "Card management key (48 hex digits, or 32/64 for AES)";
@@ -208,4 +210,76 @@ fn renewal_resumes_the_journaled_job_with_the_typed_key() {
     };
     assert_eq!(key_of(auth), Some(&[0x01; 24][..]));
     assert!(matches!(&app.screen, Screen::Renew(d) if d.step == renew_dialog::Step::Requesting && !d.resume));
+}
+
+/// Changes the demo card's management key from `from` to `to` with our driver's SET
+/// MANAGEMENT KEY (the card proves `from` first).
+fn change_demo_key(from: (MgmtAlgorithm, &ManagementKey), to: (MgmtAlgorithm, &ManagementKey)) {
+    let card = ecert::demo::open().unwrap();
+    card.lock().unwrap_or_else(std::sync::PoisonError::into_inner).reset();
+    let mut transport = ecert::transport::memory::MemoryTransport::new(move |apdu| {
+        Ok(card.lock().unwrap_or_else(std::sync::PoisonError::into_inner).execute(apdu))
+    });
+    let (mut piv, _) = ecert::piv::Piv::select(&mut transport).unwrap();
+    piv.authenticate_management(from.0, from.1).unwrap();
+    piv.set_management_key(to.0, to.1).unwrap();
+}
+
+/// What the demo card's key is changed to (piv-authenticator keeps 3DES or AES-256 keys).
+const AES256: &str = "00112233 44556677 8899aabb ccddeeff 00112233 44556677 8899aabb ccddeeff";
+
+fn aes256() -> ManagementKey {
+    ManagementKey::from_hex(AES256).unwrap()
+}
+
+/// Gives the demo card its factory key back, whatever happens in the test.
+struct FactoryKeyAgain;
+
+impl Drop for FactoryKeyAgain {
+    fn drop(&mut self) {
+        change_demo_key(
+            (MgmtAlgorithm::Aes256, &aes256()),
+            (MgmtAlgorithm::TripleDes, &ManagementKey::factory_default()),
+        );
+    }
+}
+
+/// No fed refusal here: the demo card's management key really is changed (to AES-256), the
+/// card itself refuses the factory key, and the key typed in the field makes the key and
+/// the request on the card.
+#[test]
+fn demo_card_with_a_changed_management_key_makes_the_key_once_it_is_typed() {
+    let _lang = lang_lock();
+    let _demo = demo_lock();
+    i18n::set_language(Language::English);
+    let (mut app, rx) = demo_app();
+    change_demo_key(
+        (MgmtAlgorithm::TripleDes, &ManagementKey::factory_default()),
+        (MgmtAlgorithm::Aes256, &aes256()),
+    );
+    let _restore = FactoryKeyAgain;
+    let dir = tempfile::tempdir().unwrap();
+    click(&mut app, "Generate key and request…");
+    if let Screen::Keygen(d) = &mut app.screen {
+        d.folder = dir.path().to_owned();
+    }
+    let pin = |app: &mut App| {
+        let _ = app.update(Message::Keygen(keygen_dialog::Msg::Pin(Secret(ecert::demo::DEMO_PIN.into()))));
+    };
+    pin(&mut app);
+    let _ = app.update(Message::Keygen(keygen_dialog::Msg::Submit));
+    assert_eq!(serve(&mut app, &rx), 1, "the factory key is tried once");
+    assert!(shows(&app, FIELD) && shows(&app, WHY), "the card's own refusal brings the field");
+    pin(&mut app);
+    let _ = app.update(Message::Keygen(keygen_dialog::Msg::MgmtKey(Secret(AES256.into()))));
+    let _ = app.update(Message::Keygen(keygen_dialog::Msg::Submit));
+    let ran = serve(&mut app, &rx);
+    let Screen::Keygen(d) = &app.screen else { panic!("closed") };
+    assert!(!shows(&app, "The card refused this management key too. Check it and type it again."));
+    assert_eq!(ran, 2, "the key, then the request: {:?}", d.step);
+    let Screen::Keygen(d) = &app.screen else { panic!("closed") };
+    let keygen_dialog::Step::Saved(path) = &d.step else { panic!("not saved: {:?}", d.step) };
+    assert!(path.starts_with(dir.path()));
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.starts_with("-----BEGIN CERTIFICATE REQUEST-----"));
 }
