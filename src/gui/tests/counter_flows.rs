@@ -358,3 +358,61 @@ fn a_refused_management_key_is_asked_for_and_goes_with_the_next_request() {
     };
     assert_eq!(auth.management_key.as_ref().map(ecert::secret::ManagementKey::expose), Some(&[0xCD; 24][..]));
 }
+
+/// Enroll, the CA (openssl) issues, Collect stores it: the whole counter job on the demo card,
+/// with the receipt and the audit log checked.
+#[test]
+fn demo_card_collect_stores_the_issued_ecert_and_writes_the_receipt() {
+    let _lang = lang_lock();
+    let _demo = demo_lock();
+    i18n::set_language(Language::English);
+    let (mut app, rx) = demo_app();
+    let dir = tempfile::tempdir().unwrap();
+    open_counter(&mut app, dir.path(), Some("op-17"));
+    let slot = page(&app).slot.clone();
+    send(&mut app, Msg::Subject("CN=CHAN Tai Man".into()));
+    send(&mut app, Msg::Pin(Secret(ecert::demo::DEMO_PIN.into())));
+    press(&mut app, "Make the key and the request");
+    assert_eq!(serve(&mut app, &rx), 1, "StartEnroll");
+    let job = page(&app).pending.clone().expect("waits for its certificate").id;
+    let request = dir.path().join(format!("counter/outbox/{job}.csr"));
+    let ca = super::renew_flows::ca_issues(dir.path(), &request);
+    let inbox = std::path::PathBuf::from(&page(&app).inbox);
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::copy(dir.path().join("issued.pem"), inbox.join(format!("{job}.pem"))).unwrap();
+    // The file work reads the trust store; the test CA is added to what it read.
+    let mut anchors = ecert::ops::counter::default_anchors();
+    anchors.push(ca);
+    send(&mut app, Msg::Pin(Secret(ecert::demo::DEMO_PIN.into())));
+    let _reading_anchors = app.update(Message::Counter(Msg::Start));
+    assert_eq!(page(&app).busy, Some(Busy::Preparing));
+    let _ = app.update(Message::Counter(Msg::Prepared(Ok(anchors))));
+    assert_eq!(serve(&mut app, &rx), 1, "Collect");
+    assert_eq!(page(&app).pending, None, "{:?}", page(&app).shown);
+    let receipt = inbox.join(format!("{job}-receipt.txt"));
+    assert!(shows(&app, &format!("The receipt is saved in {}:", receipt.display())));
+    let text = std::fs::read_to_string(&receipt).unwrap();
+    assert!(
+        text.contains("Operator:     op-17") && text.contains(&format!("Slot:         {slot}")),
+        "{text}"
+    );
+    let last = audit(dir.path()).pop().unwrap();
+    assert_eq!((last.action.as_str(), last.result.as_str()), (action::ENROLL_STORE, "ok"));
+    // The card holds exactly what the CA issued; then the demo card is put back.
+    let config = || Config { pkcs11: false, ..Config::default() };
+    let at = Operation::CertificateAt { location: slot.clone() };
+    let Ok(Outcome::Certificates(stored)) = Service::run_blocking(config(), TokenRef::Demo, at).unwrap()
+    else {
+        panic!("read back")
+    };
+    let stored = stored.into_iter().next().expect("a certificate in the slot").der;
+    let issued = std::process::Command::new("openssl")
+        .args(["x509", "-in", "issued.pem", "-outform", "DER"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(stored, issued.stdout, "byte for byte");
+    let auth = super::super::dialogs::auth(ecert::demo::DEMO_PIN);
+    let delete = Operation::DeleteCertificate { location: slot, auth };
+    assert!(Service::run_blocking(config(), TokenRef::Demo, delete).unwrap().is_ok());
+}
