@@ -27,6 +27,8 @@ use crate::transport::memory::MemoryTransport;
 
 /// The demo card's PIN (shown in the app next to the card).
 pub const DEMO_PIN: &str = "123456";
+/// The common name of the demo CA that issues the sample e-Certs.
+pub const DEMO_CA_CN: &str = "e-Cert Manager DEMO CA - not trusted";
 /// What the sidebar calls it.
 pub const DEMO_LABEL: &str = "Demo card (sample e-Certs, not real)";
 
@@ -164,9 +166,8 @@ fn provision(card: &Arc<Mutex<VirtualPiv>>) -> Result<(), String> {
     };
     let ca = random_ca_key()?;
     let ca_spki = ca.verifying_key().to_public_key_der().map_err(|e| e.to_string())?.as_bytes().to_vec();
-    let ca_name: Name = "CN=e-Cert Manager DEMO CA - not trusted,O=Demo only,C=HK"
-        .parse()
-        .map_err(|e: der::Error| e.to_string())?;
+    let ca_name: Name =
+        format!("CN={DEMO_CA_CN},O=Demo only,C=HK").parse().map_err(|e: der::Error| e.to_string())?;
     let day = Duration::from_secs(86_400);
     let t = now();
     let email = |m: &str| -> Result<Extension, String> {

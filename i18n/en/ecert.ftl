@@ -417,3 +417,14 @@ usage-time-stamping = Time-stamping
 usage-ocsp-signing = Signing OCSP answers
 usage-smartcard-logon = Windows smart-card logon
 usage-document-signing = Signing documents
+
+# Who renews this e-Cert (under the expiry banner)
+renew-advice-hkpost = Hongkong Post e-Certs are renewed by Hongkong Post Certification Authority: see www.ecert.gov.hk or ask at a post office. Press "Renew…" first to make the new key and the request on this card.
+renew-advice-esigntrust = eSignTrust certificates are renewed by Macao Post's eSignTrust: see www.esigntrust.com or visit its service counter. Press "Renew…" first to make the new key and the request on this card.
+renew-advice-demo = This is a demo e-Cert: no authority renews it. Press "Renew…" to try the steps.
+renew-advice-other = Ask the authority that issued it ({ $issuer }) for a renewed certificate. Press "Renew…" first to make the new key and the request on this card.
+
+# Basic constraints in words (Details tab)
+bc-end-entity = Not a certification authority
+bc-ca = A certification authority
+bc-ca-path = A certification authority, with at most { $n } more below it

@@ -417,3 +417,14 @@ usage-time-stamping = 时间戳
 usage-ocsp-signing = 签署 OCSP 响应
 usage-smartcard-logon = Windows 智能卡登录
 usage-document-signing = 签署文档
+
+# Who renews this e-Cert (under the expiry banner)
+renew-advice-hkpost = 香港邮政电子证书由香港邮政核证机关续期：请访问 www.ecert.gov.hk 或到邮政局查询。请先按"续期…"，在这张卡上生成新密钥和申请。
+renew-advice-esigntrust = eSignTrust 证书由澳门邮电的 eSignTrust 续期：请访问 www.esigntrust.com 或前往其服务柜台。请先按"续期…"，在这张卡上生成新密钥和申请。
+renew-advice-demo = 这是示范电子证书，没有机构会为它续期。按"续期…"可试行各步骤。
+renew-advice-other = 请向签发机构（{ $issuer }）申请续期证书。请先按"续期…"，在这张卡上生成新密钥和申请。
+
+# Basic constraints in words (Details tab)
+bc-end-entity = 不是认证机构
+bc-ca = 认证机构
+bc-ca-path = 认证机构，其下最多再有 { $n } 层

@@ -417,3 +417,14 @@ usage-time-stamping = 時間戳記
 usage-ocsp-signing = 簽署 OCSP 回覆
 usage-smartcard-logon = Windows 智能卡登入
 usage-document-signing = 簽署文件
+
+# Who renews this e-Cert (under the expiry banner)
+renew-advice-hkpost = 香港郵政電子證書由香港郵政核證機關續期：請瀏覽 www.ecert.gov.hk 或到郵政局查詢。請先按「續期…」，在這張卡上產生新密碼匙及申請。
+renew-advice-esigntrust = eSignTrust 證書由澳門郵電的 eSignTrust 續期：請瀏覽 www.esigntrust.com 或前往其服務櫃位。請先按「續期…」，在這張卡上產生新密碼匙及申請。
+renew-advice-demo = 這是示範電子證書，沒有機關會為它續期。按「續期…」可試行各步驟。
+renew-advice-other = 請向簽發機關（{ $issuer }）申請續期證書。請先按「續期…」，在這張卡上產生新密碼匙及申請。
+
+# Basic constraints in words (Details tab)
+bc-end-entity = 並非核證機關
+bc-ca = 核證機關
+bc-ca-path = 核證機關，其下最多再有 { $n } 層

@@ -82,6 +82,25 @@ impl Kind {
     pub fn label(self) -> String {
         crate::i18n::text(self.message_id())
     }
+
+    /// The Fluent id of who renews this kind of e-Cert and how, for the authorities the app
+    /// knows; `None` for the others (the issuer's name is said instead).
+    pub fn renewal_advice_id(self) -> Option<&'static str> {
+        match self {
+            Kind::HkPersonal
+            | Kind::HkOrganisational
+            | Kind::HkOrganisationalRole
+            | Kind::HkEncipherment
+            | Kind::HkServer
+            | Kind::HkOther => Some("renew-advice-hkpost"),
+            Kind::MoQualified
+            | Kind::MoNormalised
+            | Kind::MoEncipherment
+            | Kind::MoServer
+            | Kind::MoOther => Some("renew-advice-esigntrust"),
+            Kind::CertificateAuthority | Kind::Server | Kind::Encipherment | Kind::PersonalSigning => None,
+        }
+    }
 }
 
 /// A recognised kind, and whether the certificate carries the mutual recognition policy.
@@ -273,6 +292,15 @@ mod tests {
         assert_eq!(recognise(&n), Kind::MoNormalised);
         assert_eq!(recognise(&facts("eSignTrust Encipherment CA", "x")), Kind::MoEncipherment);
         assert_eq!(recognise(&facts("eSignTrust Something", "x")), Kind::MoOther);
+    }
+
+    #[test]
+    fn renewal_advice_names_the_authority_that_renews() {
+        let hk = recognise(&facts("Hongkong Post e-Cert CA 2 - 17", "Hongkong Post e-Cert (Personal)"));
+        assert_eq!(hk.renewal_advice_id(), Some("renew-advice-hkpost"));
+        let mo = recognise(&facts("eSignTrust Personal Normalised Certificate CA (G03)", "x"));
+        assert_eq!(mo.renewal_advice_id(), Some("renew-advice-esigntrust"));
+        assert_eq!(recognise(&facts("Other CA", "Org")).renewal_advice_id(), None);
     }
 
     #[test]

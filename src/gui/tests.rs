@@ -171,6 +171,25 @@ fn renewal_banner_starts_ninety_days_out() {
 }
 
 #[test]
+fn renewal_advice_names_who_renews() {
+    use super::detail::renewal_advice;
+    let _lang = lang_lock();
+    let _demo = dialog_flows::demo_lock();
+    i18n::set_language(Language::English);
+    let der = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der");
+    let s = ecert::cert::CertSummary::from_der(der).unwrap();
+    assert!(renewal_advice(der, &s).starts_with("Ask the authority that issued it (Hongkong Post Root CA 3)"));
+    let (app, _rx) = dialog_flows::demo_app();
+    let Some(Certs::Loaded(list)) = &app.certs else { panic!("listed") };
+    let demo = &list[0];
+    let summary = demo.summary.clone().unwrap();
+    assert!(renewal_advice(&demo.der, &summary).starts_with("This is a demo e-Cert: no authority renews it."));
+    i18n::set_language(Language::TraditionalChineseHk);
+    assert!(renewal_advice(der, &s).starts_with("請向簽發機關（Hongkong Post Root CA 3）"));
+    i18n::set_language(Language::English);
+}
+
+#[test]
 fn opening_a_file_asks_for_its_password_before_anything_is_read() {
     let _lang = lang_lock();
     let mut app = App::new(Language::English);

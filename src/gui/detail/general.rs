@@ -70,8 +70,9 @@ pub fn view<'a>(
 ) -> Element<'a, Message> {
     let mut col = column![].spacing(12).width(Length::Fill);
     if let Some(b) = banner(s, now) {
+        let advice = text(super::renewal_advice(&cert.der, s)).size(size.body());
         col = col.push(
-            container(text(b).size(size.heading()))
+            container(column![text(b).size(size.heading()), advice].spacing(6))
                 .padding(12)
                 .width(Length::Fill)
                 .style(container::rounded_box),

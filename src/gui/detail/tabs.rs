@@ -64,8 +64,8 @@ fn usage_id(rfc_name: &str) -> Option<&'static str> {
     })
 }
 
-/// A key usage line in the user's language with the standard name kept in brackets
-/// ("Digital signature (digitalSignature), …"); other fields as they are.
+/// A key usage or basic constraints line in the user's language with the standard name
+/// kept in brackets ("Digital signature (digitalSignature), …"); other fields as they are.
 pub fn plain_usage(label_id: &str, line: &str) -> String {
     match label_id {
         "ext-key-usage" => line
@@ -77,8 +77,20 @@ pub fn plain_usage(label_id: &str, line: &str) -> String {
             let name = line.split(" (").next().unwrap_or(line);
             usage_id(name).map_or_else(|| line.to_owned(), |id| format!("{} — {line}", i18n::text(id)))
         }
+        "ext-basic-constraints" => plain_constraints(line),
         _ => line.to_owned(),
     }
+}
+
+/// Basic constraints (RFC 5280 §4.2.1.9) in words, the encoded values kept in brackets.
+fn plain_constraints(line: &str) -> String {
+    let path_len = line.split("pathLenConstraint = ").nth(1).map(str::to_owned);
+    let words = match (line.starts_with("cA = TRUE"), path_len) {
+        (false, _) => i18n::text("bc-end-entity"),
+        (true, None) => i18n::text("bc-ca"),
+        (true, Some(n)) => i18n::text_args("bc-ca-path", &[("n", n)]),
+    };
+    format!("{words} ({line})")
 }
 
 /// What a tab shows before there is a report.
@@ -172,6 +184,18 @@ mod tests {
             plain_usage("ext-key-usage", "keyCertSign, cRLSign"),
             "簽發證書 (keyCertSign), 簽署撤銷清單 (cRLSign)"
         );
+        assert_eq!(
+            plain_usage("ext-basic-constraints", "cA = TRUE, pathLenConstraint = 0"),
+            "核證機關，其下最多再有 0 層 (cA = TRUE, pathLenConstraint = 0)"
+        );
         i18n::set_language(Language::English);
+        assert_eq!(
+            plain_usage("ext-basic-constraints", "cA = FALSE"),
+            "Not a certification authority (cA = FALSE)"
+        );
+        assert_eq!(
+            plain_usage("ext-basic-constraints", "cA = TRUE"),
+            "A certification authority (cA = TRUE)"
+        );
     }
 }
