@@ -65,6 +65,11 @@ fn every_main_screen_renders_in_each_language() {
     let _ = app.update(Message::Back);
     let _ = app.update(Message::OpenPin(super::super::pin_dialog::Kind::Change));
     sizes.push(("pin-zh-HK".to_owned(), shoot(&app, "pin-zh-HK")));
+    // The sample e-Cert that expires soon: the banner and who renews it.
+    let _ = app.update(Message::Back);
+    let _ = app.update(Message::OpenCert(1));
+    let _ = app.update(Message::Verified(1, verification::check(&others[1], &others).map(Box::new)));
+    sizes.push(("expiring-zh-HK".to_owned(), shoot(&app, "expiring-zh-HK")));
     i18n::set_language(Language::English);
     app.language = Language::English;
     // A machine without the smart-card service: the empty state says what to do.
