@@ -26,6 +26,7 @@ mod sidebar;
 mod sign_dialog;
 mod style;
 mod top_bar;
+mod unfinished;
 mod verification;
 
 use std::sync::mpsc::Sender;
@@ -106,6 +107,10 @@ pub struct App {
     requests: Option<Sender<Request>>,
     /// The key made by the key dialog this session (location, SubjectPublicKeyInfo).
     last_key: Option<(String, Vec<u8>)>,
+    /// The selected card's unfinished job, as its journal says (read after each listing).
+    pub unfinished: Option<(TokenRef, unfinished::Job)>,
+    /// The workflow journal folder (`<data dir>/journal`; `None` without a data folder).
+    pub journal: Option<std::path::PathBuf>,
 }
 
 /// What the main pane shows.
@@ -119,6 +124,8 @@ pub enum Screen {
     Import(import_dialog::ImportDialog),
     Sign(sign_dialog::SignDialog),
     Renew(renew_dialog::RenewDialog),
+    /// Continue or undo a job the card's journal says was interrupted.
+    Unfinished(unfinished::UnfinishedDialog),
     /// The post-office counter.
     Counter(Box<counter_page::CounterPage>),
     Settings,
@@ -231,6 +238,8 @@ pub enum Message {
     OpenCounter,
     /// A message of that page.
     Counter(counter_page::Msg),
+    /// An unfinished job on the selected card: found, opened, continued or undone.
+    Unfinished(unfinished::Msg),
 }
 
 /// Typed text that must not appear in logs.
@@ -314,6 +323,8 @@ impl App {
             last_folder: None,
             requests: None,
             last_key: None,
+            unfinished: None,
+            journal: ecert::ops::journal::default_dir(),
         }
     }
 
@@ -430,6 +441,7 @@ impl App {
             Message::Exported(result) => self.on_exported(result),
             Message::OpenCounter => return self.open_counter(),
             Message::Counter(msg) => return self.on_counter(msg),
+            Message::Unfinished(msg) => return self.on_unfinished(msg),
         }
         Task::none()
     }
@@ -460,6 +472,7 @@ impl App {
             Screen::Import(dialog) => dialog.view(self.text_size).map(Message::Import),
             Screen::Sign(dialog) => dialog.view(self.text_size).map(Message::Sign),
             Screen::Renew(dialog) => dialog.view(self.text_size).map(Message::Renew),
+            Screen::Unfinished(dialog) => dialog.view(self.text_size).map(Message::Unfinished),
             Screen::Counter(page) => self.counter_view(page),
             Screen::Detail(i) => match &self.certs {
                 Some(Certs::Loaded(list)) if *i < list.len() => {

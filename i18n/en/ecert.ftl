@@ -428,3 +428,18 @@ renew-advice-other = Ask the authority that issued it ({ $issuer }) for a renewe
 bc-end-entity = Not a certification authority
 bc-ca = A certification authority
 bc-ca-path = A certification authority, with at most { $n } more below it
+
+# A job the card's journal says was interrupted
+title-unfinished = Finish an interrupted job
+unfinished-renew = The renewal of the e-Cert in location { $slot } stopped half way (the card was removed or the app closed).
+unfinished-renew-waiting = The renewal of the e-Cert in location { $slot } waits for the renewed e-Cert from your certification authority.
+unfinished-remove = Removing the e-Cert in location { $slot } stopped half way (the card was removed or the app closed).
+unfinished-enroll = Putting a new e-Cert into location { $slot } stopped half way (the card was removed or the app closed).
+unfinished-enroll-waiting = A new e-Cert for location { $slot } was requested and is not stored yet.
+unfinished-safe = Nothing is lost: every step was written down on this computer before it was done. Continue finishes the job; Undo puts the card back as it was before it started.
+unfinished-done = Done: the job is finished.
+unfinished-undone = Undone: the card is as it was before the job started.
+unfinished-continued-waiting = Continued: the request is out; load the renewed e-Cert when your certification authority issues it.
+btn-unfinished-open = Continue or undo…
+btn-unfinished-continue = Continue
+btn-unfinished-undo = Undo

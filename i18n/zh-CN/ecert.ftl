@@ -428,3 +428,18 @@ renew-advice-other = 请向签发机构（{ $issuer }）申请续期证书。请
 bc-end-entity = 不是认证机构
 bc-ca = 认证机构
 bc-ca-path = 认证机构，其下最多再有 { $n } 层
+
+# A job the card's journal says was interrupted
+title-unfinished = 完成中断的操作
+unfinished-renew = 位置 { $slot } 的电子证书续期进行到一半停止了（卡被取出或程序关闭）。
+unfinished-renew-waiting = 位置 { $slot } 的电子证书正在续期，等待认证机构签发的续期电子证书。
+unfinished-remove = 删除位置 { $slot } 的电子证书进行到一半停止了（卡被取出或程序关闭）。
+unfinished-enroll = 把新电子证书写入位置 { $slot } 进行到一半停止了（卡被取出或程序关闭）。
+unfinished-enroll-waiting = 已为位置 { $slot } 申请新电子证书，但尚未保存。
+unfinished-safe = 没有任何东西丢失：每一步在执行前都已记录在这台电脑上。"继续"会完成操作；"撤销"会把卡恢复到开始前的状态。
+unfinished-done = 完成：操作已完成。
+unfinished-undone = 已撤销：卡已恢复到操作开始前的状态。
+unfinished-continued-waiting = 已继续：申请已发出；认证机构签发续期电子证书后，请在此加载。
+btn-unfinished-open = 继续或撤销…
+btn-unfinished-continue = 继续
+btn-unfinished-undo = 撤销

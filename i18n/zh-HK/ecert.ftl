@@ -428,3 +428,18 @@ renew-advice-other = 請向簽發機關（{ $issuer }）申請續期證書。請
 bc-end-entity = 並非核證機關
 bc-ca = 核證機關
 bc-ca-path = 核證機關，其下最多再有 { $n } 層
+
+# A job the card's journal says was interrupted
+title-unfinished = 完成中斷了的工作
+unfinished-renew = 位置 { $slot } 的電子證書續期做到一半停了（卡被取出或程式關閉）。
+unfinished-renew-waiting = 位置 { $slot } 的電子證書正在續期，等待核證機關簽發的續期電子證書。
+unfinished-remove = 移除位置 { $slot } 的電子證書做到一半停了（卡被取出或程式關閉）。
+unfinished-enroll = 把新電子證書放入位置 { $slot } 做到一半停了（卡被取出或程式關閉）。
+unfinished-enroll-waiting = 已為位置 { $slot } 申請新電子證書，但尚未儲存。
+unfinished-safe = 沒有任何東西遺失：每一步在進行前都已記錄在這部電腦上。「繼續」會完成工作；「還原」會把卡回復到開始前的狀態。
+unfinished-done = 完成：工作已完成。
+unfinished-undone = 已還原：卡已回復到工作開始前的狀態。
+unfinished-continued-waiting = 已繼續：申請已發出；核證機關簽發續期電子證書後，請在此載入。
+btn-unfinished-open = 繼續或還原…
+btn-unfinished-continue = 繼續
+btn-unfinished-undo = 還原

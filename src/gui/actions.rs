@@ -53,6 +53,7 @@ impl App {
                 match &self.screen {
                     Screen::Pin(_) => self.on_pin(pin_dialog::PinMsg::Close),
                     Screen::Remove(_) => self.on_remove(remove_dialog::RemoveMsg::Close),
+                    Screen::Unfinished(d) if d.busy => {}
                     _ if self.guided_busy() || self.counter_busy() => {}
                     Screen::Certificates => {}
                     _ => self.screen = Screen::Certificates,

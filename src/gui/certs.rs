@@ -109,6 +109,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
     }
     let mut col: Column<'_, Message> =
         column![text(i18n::text("title-certificates")).size(size.title())].spacing(12);
+    // A job the card's journal says was interrupted comes first: what it is and the way on.
+    if let Some(banner) = app.unfinished_banner() {
+        col = col.push(banner);
+    }
     // PIN actions for the selected card or token, with its state.
     let token =
         app.selected.as_ref().and_then(|s| app.snapshot.as_ref()?.tokens.iter().find(|t| &t.reference == s));

@@ -339,7 +339,7 @@ impl App {
         self.selected_token().map(|t| t.kind)
     }
 
-    fn loaded(&self) -> &[ecert::token::CertObject] {
+    pub(super) fn loaded(&self) -> &[ecert::token::CertObject] {
         match &self.certs {
             Some(Certs::Loaded(list)) => list,
             _ => &[],
@@ -351,7 +351,11 @@ impl App {
     }
 
     /// Hands the dialog's action to the service, the executor or the screen.
-    fn act<M: Send + 'static>(&mut self, action: Action<M>, wrap: fn(M) -> Message) -> Task<Message> {
+    pub(super) fn act<M: Send + 'static>(
+        &mut self,
+        action: Action<M>,
+        wrap: fn(M) -> Message,
+    ) -> Task<Message> {
         match action {
             Action::None => Task::none(),
             Action::Close => {

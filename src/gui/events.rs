@@ -94,6 +94,13 @@ impl App {
                             let _ = tx.send(Request::ListCertificates { token });
                         }
                     }
+                    Screen::Unfinished(dialog) => {
+                        dialog.finished(result);
+                        // Listing again reads the journal again: the banner goes once done.
+                        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
+                            let _ = tx.send(Request::ListCertificates { token });
+                        }
+                    }
                     _ => {}
                 }
                 // The PIN state changed on the card: ask for fresh facts.
@@ -102,10 +109,14 @@ impl App {
                 }
             }
             Event::Certificates { token, result } if self.selected.as_ref() == Some(&token) => {
+                let listed = result.is_ok();
                 self.certs = Some(match result {
                     Ok(list) => Certs::Loaded(list),
                     Err(e) => Certs::Failed(e),
                 });
+                if listed {
+                    return self.look_for_unfinished(token);
+                }
             }
             _ => {}
         }

@@ -558,3 +558,5 @@ mod mgmt_key_flows;
 mod pages;
 /// Renewals that stop half way.
 mod renew_flows;
+/// Interrupted jobs found on the card's journal, continued or undone.
+mod unfinished_flows;

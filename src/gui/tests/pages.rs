@@ -18,7 +18,7 @@ fn pages_dir() -> PathBuf {
 
 /// Renders the app as it stands into `<name>-tiny-skia.png`, fresh each run; returns the
 /// file's size.
-fn shoot(app: &App, name: &str) -> u64 {
+pub(super) fn shoot(app: &App, name: &str) -> u64 {
     shoot_at(app, name, (1040.0, 700.0))
 }
 

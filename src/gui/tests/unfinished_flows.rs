@@ -1,0 +1,142 @@
+//! A renewal interrupted on the demo card (a wrong PIN after the job was journaled, as a card
+//! pulled half way leaves it) is found when the card's certificates are listed: the list says
+//! so, and the dialog continues or undoes it for real. The journal is in a temp folder.
+
+use std::sync::mpsc::Receiver;
+
+use ecert::i18n::{self, Language};
+use ecert::ops::workflow::Action as WorkflowAction;
+use ecert::service::{Config, Event, Operation, Outcome, Request, Service};
+use ecert::token::{Auth, TokenRef};
+
+use super::super::{unfinished, App, Message, Screen, Secret};
+use super::dialog_flows::{demo_app, demo_lock, run_task, serve};
+use super::{click, lang_lock, shows};
+
+fn run(operation: Operation) -> Result<Outcome, ecert::token::TokenError> {
+    Service::run_blocking(Config { pkcs11: false, ..Config::default() }, TokenRef::Demo, operation).unwrap()
+}
+
+fn workflow(
+    action: WorkflowAction,
+    journal: &std::path::Path,
+    pin: &str,
+) -> Result<Outcome, ecert::token::TokenError> {
+    let auth = super::super::dialogs::auth(pin);
+    run(Operation::Workflow { action, journal_dir: journal.to_owned(), auth })
+}
+
+/// The card's certificates listed again, as the service reports them; the journal is read.
+fn relist(app: &mut App) {
+    let Ok(Outcome::Certificates(list)) = run(Operation::Certificates { auth: Auth::default() }) else {
+        panic!("listed")
+    };
+    let task = app.update(Message::Service(Event::Certificates { token: TokenRef::Demo, result: Ok(list) }));
+    run_task(app, task);
+}
+
+/// The demo app with a renewal of 9a journaled and stopped by a wrong PIN (one try spent).
+fn interrupted(dir: &std::path::Path) -> (App, Receiver<Request>) {
+    let (mut app, rx) = demo_app();
+    app.journal = Some(dir.join("journal"));
+    let start = WorkflowAction::StartEnroll {
+        location: "9d".into(),
+        replaces: Some("9a".into()),
+        subject: None,
+        alg: ecert::piv::KeyAlgorithm::EccP256,
+        outbox: dir.to_owned(),
+    };
+    assert!(workflow(start, &dir.join("journal"), "999999").is_err(), "the wrong PIN stops it");
+    // The service's next snapshot: the card's PIN facts after the wrong try.
+    let card = ecert::demo::info().unwrap();
+    let _ = app.update(super::snapshot(ecert::reader::PcscStatus::Running, vec![], vec![card]));
+    (app, rx)
+}
+
+fn dialog(app: &App) -> &unfinished::UnfinishedDialog {
+    match &app.screen {
+        Screen::Unfinished(d) => d,
+        _ => panic!("the dialog is not open"),
+    }
+}
+
+/// The right PIN once more restores the try the wrong one cost.
+fn restore_tries() {
+    let pin = || ecert::secret::Pin::new(ecert::demo::DEMO_PIN.into());
+    let restored = run(Operation::ChangePin { which: ecert::piv::PinRef::Pin, old: pin(), new: pin() });
+    assert!(restored.is_ok(), "{restored:?}");
+}
+
+#[test]
+fn an_interrupted_renewal_is_said_on_the_list_and_continued_with_the_pin() {
+    let _lang = lang_lock();
+    let _demo = demo_lock();
+    i18n::set_language(Language::English);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, rx) = interrupted(dir.path());
+    let said =
+        "The renewal of the e-Cert in location 9a stopped half way (the card was removed or the app closed).";
+    assert!(!shows(&app, said), "not before the journal is read");
+    relist(&mut app);
+    assert!(shows(&app, said), "the list says what is unfinished");
+    assert!(super::pages::shoot(&app, "unfinished-list-en") > 20_000);
+    click(&mut app, "Continue or undo…");
+    assert!(shows(&app, "PIN: 2 tries left"), "the tries are shown before anything is typed");
+    assert!(super::pages::shoot(&app, "unfinished-dialog-en") > 20_000);
+    // Nothing goes without the PIN.
+    let _ = app.update(Message::Unfinished(unfinished::Msg::Resume));
+    assert!(!rx.try_iter().any(|r| matches!(r, Request::Run { .. })) && !dialog(&app).busy);
+    let _ = app.update(Message::Unfinished(unfinished::Msg::Pin(Secret(ecert::demo::DEMO_PIN.into()))));
+    click(&mut app, "Continue");
+    assert!(dialog(&app).busy);
+    assert_eq!(serve(&mut app, &rx), 1, "one request");
+    assert!(
+        shows(&app, "Continued: the request is out; load the renewed e-Cert when your certification authority issues it."),
+        "{:?}",
+        dialog(&app).error
+    );
+    // Listed again: the renewal now waits for its e-Cert, and the way on is step 2.
+    relist(&mut app);
+    let _ = app.update(Message::Back);
+    assert!(shows(&app, "The renewal of the e-Cert in location 9a waits for the renewed e-Cert from your certification authority."));
+    click(&mut app, "Load the renewed e-Cert");
+    assert!(matches!(app.screen, Screen::Renew(_)));
+    // Leave the demo card as the other tests expect it.
+    assert!(workflow(WorkflowAction::RollBack, &dir.path().join("journal"), ecert::demo::DEMO_PIN).is_ok());
+    restore_tries();
+}
+
+#[test]
+fn an_interrupted_renewal_can_be_undone_and_the_card_is_as_before() {
+    let _lang = lang_lock();
+    let _demo = demo_lock();
+    i18n::set_language(Language::English);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, rx) = interrupted(dir.path());
+    let Ok(Outcome::Certificates(before)) = run(Operation::Certificates { auth: Auth::default() }) else {
+        panic!("listed")
+    };
+    relist(&mut app);
+    click(&mut app, "Continue or undo…");
+    let _ = app.update(Message::Unfinished(unfinished::Msg::Pin(Secret(ecert::demo::DEMO_PIN.into()))));
+    click(&mut app, "Undo");
+    assert_eq!(serve(&mut app, &rx), 1);
+    assert!(shows(&app, "Undone: the card is as it was before the job started."));
+    let journal = ecert::ops::journal::Store::new(&dir.path().join("journal"));
+    let info = ecert::demo::info().unwrap();
+    assert_eq!(journal.pending(&ecert::ops::workflow::card_id(&info)).unwrap(), None, "nothing pending");
+    let Ok(Outcome::Certificates(after)) = run(Operation::Certificates { auth: Auth::default() }) else {
+        panic!("listed")
+    };
+    assert_eq!(
+        after.iter().map(|c| &c.der).collect::<Vec<_>>(),
+        before.iter().map(|c| &c.der).collect::<Vec<_>>(),
+        "the e-Certs on the card are exactly those before"
+    );
+    // Listed again, the banner is gone.
+    relist(&mut app);
+    let _ = app.update(Message::Unfinished(unfinished::Msg::Close));
+    assert!(app.unfinished.is_none());
+    assert!(!shows(&app, "Continue or undo…"));
+    restore_tries();
+}
