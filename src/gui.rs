@@ -14,6 +14,7 @@ mod dialogs;
 mod events;
 mod file_picker;
 mod find;
+mod guided;
 mod import_dialog;
 mod install_dialog;
 mod keygen_dialog;
