@@ -214,7 +214,7 @@ fn renewal_resumes_the_journaled_job_with_the_typed_key() {
 
 /// Changes the demo card's management key from `from` to `to` with our driver's SET
 /// MANAGEMENT KEY (the card proves `from` first).
-fn change_demo_key(from: (MgmtAlgorithm, &ManagementKey), to: (MgmtAlgorithm, &ManagementKey)) {
+pub(super) fn change_demo_key(from: (MgmtAlgorithm, &ManagementKey), to: (MgmtAlgorithm, &ManagementKey)) {
     let card = ecert::demo::open().unwrap();
     card.lock().unwrap_or_else(std::sync::PoisonError::into_inner).reset();
     let mut transport = ecert::transport::memory::MemoryTransport::new(move |apdu| {
@@ -228,7 +228,7 @@ fn change_demo_key(from: (MgmtAlgorithm, &ManagementKey), to: (MgmtAlgorithm, &M
 /// What the demo card's key is changed to (piv-authenticator keeps 3DES or AES-256 keys).
 const AES256: &str = "00112233 44556677 8899aabb ccddeeff 00112233 44556677 8899aabb ccddeeff";
 
-fn aes256() -> ManagementKey {
+pub(super) fn aes256() -> ManagementKey {
     ManagementKey::from_hex(AES256).unwrap()
 }
 

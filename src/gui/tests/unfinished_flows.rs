@@ -140,3 +140,56 @@ fn an_interrupted_renewal_can_be_undone_and_the_card_is_as_before() {
     assert!(!shows(&app, "Continue or undo…"));
     restore_tries();
 }
+
+/// A removal the card refused half way (its management key had been changed; here the
+/// backup is written and the job journaled, then the card says no) is continued from the
+/// list once the key is right again: no PIN asked, the certificate goes, its backup stays.
+#[test]
+fn an_interrupted_removal_is_continued_without_a_pin_and_its_backup_stays() {
+    use ecert::piv::MgmtAlgorithm;
+    use ecert::secret::ManagementKey;
+    let _lang = lang_lock();
+    let _demo = demo_lock();
+    i18n::set_language(Language::English);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, rx) = demo_app();
+    app.journal = Some(dir.path().join("journal"));
+    let Ok(Outcome::Certificates(before)) = run(Operation::Certificates { auth: Auth::default() }) else {
+        panic!("listed")
+    };
+    let nine_c = before.iter().find(|c| c.location == "9c").expect("the demo card's 9c").clone();
+    let factory = ManagementKey::factory_default;
+    let changed = super::mgmt_key_flows::aes256;
+    super::mgmt_key_flows::change_demo_key(
+        (MgmtAlgorithm::TripleDes, &factory()),
+        (MgmtAlgorithm::Aes256, &changed()),
+    );
+    let backup = dir.path().join("9c-backup.der");
+    let start = WorkflowAction::StartRemove { location: "9c".into(), backup: backup.clone() };
+    assert!(workflow(start, &dir.path().join("journal"), "").is_err(), "the card refuses the factory key");
+    super::mgmt_key_flows::change_demo_key(
+        (MgmtAlgorithm::Aes256, &changed()),
+        (MgmtAlgorithm::TripleDes, &factory()),
+    );
+    assert_eq!(std::fs::read(&backup).unwrap(), nine_c.der, "the backup was written first");
+    relist(&mut app);
+    assert!(shows(
+        &app,
+        "Removing the e-Cert in location 9c stopped half way (the card was removed or the app closed)."
+    ));
+    click(&mut app, "Continue or undo…");
+    assert!(!shows(&app, "PIN"), "a removal asks for no PIN");
+    click(&mut app, "Continue");
+    assert_eq!(serve(&mut app, &rx), 1);
+    assert!(shows(&app, "Done: the job is finished."), "{:?}", dialog(&app).error);
+    let Ok(Outcome::Certificates(after)) = run(Operation::Certificates { auth: Auth::default() }) else {
+        panic!("listed")
+    };
+    assert!(!after.iter().any(|c| c.location == "9c"), "removed");
+    assert_eq!(std::fs::read(&backup).unwrap(), nine_c.der, "the backup stays");
+    // Put the demo card back (importing checks the key with the PIN).
+    let auth = super::super::dialogs::auth(ecert::demo::DEMO_PIN);
+    let import = Operation::ImportCertificate { location: "9c".into(), der: nine_c.der, auth };
+    let restored = run(import);
+    assert!(restored.is_ok(), "{restored:?}");
+}
