@@ -84,3 +84,16 @@ pub fn high_contrast() -> iced::Theme {
         })
         .clone()
 }
+
+/// A notice that asks for action (the renewal banner, an interrupted job): the page's soft
+/// background framed in the theme's accent colour, so that it also stands out in high
+/// contrast (yellow on black) where a soft background alone barely does.
+pub fn banner(theme: &iced::Theme) -> iced::widget::container::Style {
+    let palette = theme.extended_palette();
+    iced::widget::container::Style {
+        background: Some(palette.background.weak.color.into()),
+        text_color: Some(palette.background.weak.text),
+        border: iced::Border { color: palette.primary.strong.color, width: 2.0, radius: 6.0.into() },
+        ..iced::widget::container::Style::default()
+    }
+}

@@ -276,7 +276,7 @@ impl App {
             iced::widget::container(content)
                 .padding(12)
                 .width(iced::Length::Fill)
-                .style(iced::widget::container::rounded_box)
+                .style(super::style::banner)
                 .into(),
         )
     }

@@ -75,7 +75,7 @@ pub fn view<'a>(
             container(column![text(b).size(size.heading()), advice].spacing(6))
                 .padding(12)
                 .width(Length::Fill)
-                .style(container::rounded_box),
+                .style(super::super::style::banner),
         );
     }
     let badge = Badge::of(check);

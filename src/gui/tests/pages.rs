@@ -97,11 +97,11 @@ fn every_main_screen_renders_in_each_language() {
     sizes.push(("counter-en".to_owned(), shoot(&app, "counter-en")));
     app.counter_mode = false;
     let _ = std::fs::remove_dir_all(&counter_dir);
-    // High contrast.
+    // High contrast, on the e-Cert that expires soon (its banner too).
     app.high_contrast = true;
     let _ = app.update(Message::Back);
-    let _ = app.update(Message::OpenCert(0));
-    let _ = app.update(Message::Verified(0, report.clone()));
+    let _ = app.update(Message::OpenCert(1));
+    let _ = app.update(Message::Verified(1, verification::check(&others[1], &others).map(Box::new)));
     sizes.push(("contrast-en".to_owned(), shoot(&app, "contrast-en")));
     app.high_contrast = false;
     // The largest text in an 800×600 window.
