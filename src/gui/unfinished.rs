@@ -257,11 +257,11 @@ impl App {
         }
         let size = self.text_size;
         // A renewal waiting for its e-Cert continues in the renewal dialog (step 2).
-        let (label, msg) = match job.awaits_renewed_ecert() {
-            Some(old) => {
-                let i = self.loaded().iter().position(|c| c.location == old)?;
-                ("btn-renew-load", Message::OpenRenew(i))
-            }
+        // (Should its old e-Cert be gone, the dialog can still undo it.)
+        let renewal =
+            job.awaits_renewed_ecert().and_then(|old| self.loaded().iter().position(|c| c.location == old));
+        let (label, msg) = match renewal {
+            Some(i) => ("btn-renew-load", Message::OpenRenew(i)),
             None => ("btn-unfinished-open", Message::Unfinished(Msg::Open)),
         };
         let content = column![
