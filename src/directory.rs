@@ -32,11 +32,16 @@ pub use lookup::{Found, Query};
 pub struct Directory {
     /// The user's name for it (unique among the configured directories).
     pub name: String,
-    /// `ldap://host[:port][/base]` (RFC 4516) or `http://…` (a file served as DER or PEM).
+    /// `ldap://host[:port][/base]` (RFC 4516), `ldaps://…` (TLS from the first byte) or
+    /// `http://…` (a file served as DER or PEM).
     pub url: String,
     /// Search base DN (RFC 4514); `None` takes the URL's DN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
+    /// For `ldap://`: switch to TLS with StartTLS (RFC 4511 §4.14) before anything else, and
+    /// give up if the server cannot.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub starttls: bool,
 }
 
 /// The two kinds of repository.
@@ -54,18 +59,16 @@ impl Directory {
     }
 }
 
-/// `ldap://` → LDAP, `http://` → HTTP; anything else is refused.
+/// `ldap://` and `ldaps://` → LDAP, `http://` → HTTP; anything else is refused.
 pub fn kind_of(url: &str) -> Result<Kind, DirectoryError> {
-    let lower = url.get(..7).map(str::to_ascii_lowercase).unwrap_or_default();
-    if lower == "ldap://" {
-        Ok(Kind::Ldap)
-    } else if lower == "http://" {
-        Ok(Kind::Http)
-    } else {
-        Err(DirectoryError::BadUrl {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+    match scheme.as_str() {
+        "ldap" | "ldaps" => Ok(Kind::Ldap),
+        "http" => Ok(Kind::Http),
+        _ => Err(DirectoryError::BadUrl {
             url: url.to_owned(),
-            detail: "only ldap:// and http:// are supported".into(),
-        })
+            detail: "only ldap://, ldaps:// and http:// are supported".into(),
+        }),
     }
 }
 
@@ -121,6 +124,10 @@ pub enum DirectoryError {
     /// A value that should be DER (a certificate, CRL or certificate pair) is not.
     #[error("{dn}: the value of {attribute} is not a valid {expected}: {detail}")]
     Malformed { dn: String, attribute: String, expected: &'static str, detail: String },
+    /// TLS could not be set up: the server's certificate is not trusted (or not for this
+    /// host), or the server does not speak TLS / StartTLS.
+    #[error("no secure connection to the directory {url}: {detail}")]
+    Tls { url: String, detail: String },
     /// The connection broke or the server spoke broken LDAP/HTTP.
     #[error("protocol error talking to {url}: {detail}")]
     Protocol { url: String, detail: String },

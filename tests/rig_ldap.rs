@@ -33,7 +33,12 @@ fn options() -> Options {
 }
 
 fn pkits_dir(rig: &common::Rig) -> Directory {
-    Directory { name: "pkits".into(), url: rig.ldap_url.clone(), base: Some(rig.ldap_base.clone()) }
+    Directory {
+        name: "pkits".into(),
+        url: rig.ldap_url.clone(),
+        base: Some(rig.ldap_base.clone()),
+        starttls: false,
+    }
 }
 
 fn open(dir: &Directory, limits: Limits) -> Result<Session, DirectoryError> {
@@ -218,8 +223,12 @@ fn down_directory_is_a_quick_clear_error() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let dir =
-        Directory { name: "down".into(), url: format!("ldap://127.0.0.1:{port}"), base: Some("o=x".into()) };
+    let dir = Directory {
+        name: "down".into(),
+        url: format!("ldap://127.0.0.1:{port}"),
+        base: Some("o=x".into()),
+        starttls: false,
+    };
     let t = Instant::now();
     let err = open(&dir, Limits::default()).and_then(|mut s| s.find(&Query::Name("a".into()))).unwrap_err();
     println!("closed port: {err} after {:?}", t.elapsed());
@@ -239,8 +248,12 @@ fn silent_directory_times_out_within_the_limit() {
         std::thread::sleep(Duration::from_secs(4));
         drop(conn);
     });
-    let dir =
-        Directory { name: "slow".into(), url: format!("ldap://127.0.0.1:{port}"), base: Some("o=x".into()) };
+    let dir = Directory {
+        name: "slow".into(),
+        url: format!("ldap://127.0.0.1:{port}"),
+        base: Some("o=x".into()),
+        starttls: false,
+    };
     let limits = Limits { operation: Duration::from_secs(1), ..Limits::default() };
     let t = Instant::now();
     let err = open(&dir, limits).and_then(|mut s| s.find(&Query::Name("a".into()))).unwrap_err();
@@ -321,4 +334,63 @@ fn malformed_values_are_clear_errors() {
         out.status.success() && text.contains("MALFORMED") && text.contains("not a valid certificate"),
         "{text}"
     );
+}
+
+/// The PKITS directory over TLS: `ldaps://` and StartTLS give the same answer as plain LDAP
+/// once the server's certificate chains to a trusted CA (here the rig's, through OpenSSL's
+/// SSL_CERT_FILE); with only the system's CAs the connection is refused with a clear error
+/// and nothing is searched. ldapsearch checks the same server from the outside.
+#[test]
+fn ldaps_and_starttls_check_the_servers_certificate() {
+    let rig = common::rig();
+    let config = tempfile::tempdir().unwrap();
+    let ca = rig.ldap_tls_ca.to_str().unwrap().to_owned();
+    let peer = Command::new("ldapsearch")
+        .env("LDAPTLS_CACERT", &ca)
+        .args(["-x", "-H", &rig.ldaps_url, "-b", &rig.ldap_base, "-s", "base", "-LLL", "dn"])
+        .output()
+        .unwrap();
+    assert!(peer.status.success(), "ldapsearch over ldaps: {}", String::from_utf8_lossy(&peer.stderr));
+    let anchor = data().join("certs/TrustAnchorRootCertificate.crt");
+    let search = |url: &str, starttls: bool, trusted: &str| {
+        let mut args = vec!["directory", "search", "--directory", url, "--base", &rig.ldap_base];
+        args.extend(["--name", "Invalid Revoked EE", "--anchor", anchor.to_str().unwrap()]);
+        args.extend(["--at", "2011-04-15T00:00:00Z", "--json"]);
+        if starttls {
+            args.push("--starttls");
+        }
+        let out = common::ecert()
+            .env("ECERT_CONFIG_DIR", config.path())
+            .env("SSL_CERT_FILE", trusted)
+            .env_remove("SSL_CERT_DIR")
+            .args(&args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let serials = |out: &str| -> Vec<String> {
+        let v: Value = serde_json::from_str(out).unwrap();
+        v["results"].as_array().unwrap().iter().map(|r| format!("{} {}", r["serial"], r["status"])).collect()
+    };
+    let (code, plain, err) = search(&rig.ldap_url, false, &ca);
+    assert_eq!(code, Some(0), "{err}");
+    for (url, starttls) in [(rig.ldaps_url.as_str(), false), (rig.ldap_url.as_str(), true)] {
+        let (code, out, err) = search(url, starttls, &ca);
+        assert_eq!(code, Some(0), "{url} starttls={starttls}: {err}");
+        assert_eq!(serials(&out), serials(&plain), "{url} starttls={starttls}");
+        assert_eq!(serials(&out), ["\"0f\" \"revoked\""]);
+    }
+    // The system's CAs only: the rig's certificate is not trusted, so nothing is searched.
+    let system = "/etc/ssl/certs/ca-certificates.crt";
+    for (url, starttls) in [(rig.ldaps_url.as_str(), false), (rig.ldap_url.as_str(), true)] {
+        let (code, out, err) = search(url, starttls, system);
+        assert_ne!(code, Some(0), "{url} starttls={starttls}: {out}");
+        assert!(err.contains("no secure connection to the directory"), "{err}");
+        assert!(err.contains("certificate verify failed"), "{err}");
+        assert!(out.is_empty());
+    }
 }

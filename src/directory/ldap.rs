@@ -1,5 +1,7 @@
 //! The LDAP client (RFC 4511) on `ldap3`'s synchronous API; no async type leaves this file.
-//! Anonymous, plain `ldap://`. Every search is paged (RFC 2696 simple paged results),
+//! Anonymous; plain `ldap://`, `ldaps://`, or `ldap://` switched to TLS with StartTLS (RFC 4511
+//! §4.14, RFC 4513 §3). TLS is the system's (native-tls: OpenSSL here), checking the server's
+//! certificate and name against the system's trust store; a failure is [`DirectoryError::Tls`]. Every search is paged (RFC 2696 simple paged results),
 //! carries a sizeLimit and timeLimit (RFC 4511 §4.5.1.5–6) and is bounded on our side too:
 //! a time-out per response, a deadline for the whole search and a cap on entries, so a
 //! directory that is large, slow or silent cannot hang the caller.
@@ -63,11 +65,19 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Connects to `server` (`ldap://host:port`) within `limits.connect`.
-    pub fn connect(server: &str, limits: Limits) -> Result<Self, DirectoryError> {
-        let settings = LdapConnSettings::new().set_conn_timeout(limits.connect);
-        let conn = LdapConn::with_settings(settings, server)
-            .map_err(|e| map_error(server, limits.connect, limits.max_entries, e, true))?;
+    /// Connects to `server` (`ldap://host:port` or `ldaps://host:port`) within
+    /// `limits.connect`; with `starttls`, an `ldap://` connection goes TLS first.
+    pub fn connect(server: &str, limits: Limits, starttls: bool) -> Result<Self, DirectoryError> {
+        let settings = LdapConnSettings::new().set_conn_timeout(limits.connect).set_starttls(starttls);
+        let conn = LdapConn::with_settings(settings, server).map_err(|e| match e {
+            // The only operation before the connection is handed over is StartTLS: an LDAP
+            // result here is the server refusing it (RFC 4511 §4.14.2).
+            LdapError::LdapResult { result } if starttls => DirectoryError::Tls {
+                url: server.to_owned(),
+                detail: format!("StartTLS refused (result code {}: {})", result.rc, result.text),
+            },
+            e => map_error(server, limits.connect, limits.max_entries, e, true),
+        })?;
         Ok(Client { conn, server: server.to_owned(), limits })
     }
 
@@ -170,6 +180,7 @@ fn map_error(url: &str, after: Duration, limit: usize, e: LdapError, connecting:
         LdapError::UrlParsing { .. } | LdapError::UnknownScheme(_) | LdapError::InvalidScopeString(_) => {
             DirectoryError::BadUrl { url, detail: e.to_string() }
         }
+        LdapError::NativeTLS { source } => DirectoryError::Tls { url, detail: source.to_string() },
         LdapError::LdapResult { result } => match result.rc {
             SIZE_LIMIT_EXCEEDED => DirectoryError::SizeLimit { url, limit },
             TIME_LIMIT_EXCEEDED => DirectoryError::Timeout { url, after },

@@ -124,7 +124,7 @@ impl Session {
             Kind::Ldap => {
                 let url = ldap_url::parse(&directory.url)?;
                 notify(&format!("querying {}", url.server));
-                let client = Client::connect(&url.server, limits)?;
+                let client = Client::connect(&url.server, limits, directory.starttls && !url.tls)?;
                 let base = directory.base.clone().unwrap_or(url.dn);
                 Backend::Ldap { client: Box::new(client), base }
             }
@@ -263,7 +263,7 @@ impl Session {
                     &mut self.others[i]
                 } else {
                     (self.notify)(&format!("querying {} (named in a certificate)", url.server));
-                    self.others.push(Client::connect(&url.server, self.limits)?);
+                    self.others.push(Client::connect(&url.server, self.limits, false)?);
                     let last = self.others.len() - 1;
                     &mut self.others[last]
                 };

@@ -1,6 +1,8 @@
 //! LDAP URLs (RFC 4516 §2): `ldap://host[:port]/dn?attributes?scope?filter?extensions`, as
 //! found in CRL distribution points (RFC 5280 §4.2.1.13) and authorityInfoAccess caIssuers
 //! (§4.2.2.1), e.g. `ldap://ldap.example.hk/cn=CA%201,o=Example?certificateRevocationList;binary`.
+//! `ldaps://` (LDAP over TLS from the first byte, port 636 by default) is accepted too: RFC
+//! 4516 does not register it, but it is the scheme directories and their clients use.
 
 use super::DirectoryError;
 
@@ -15,8 +17,10 @@ pub enum Scope {
 /// A parsed LDAP URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LdapUrl {
-    /// `ldap://host:port` (what the client connects to).
+    /// `ldap://host:port` or `ldaps://host:port` (what the client connects to).
     pub server: String,
+    /// `ldaps://`: TLS from the first byte.
+    pub tls: bool,
     pub host: String,
     pub port: u16,
     /// The DN, percent-decoded (RFC 4514 string form).
@@ -28,20 +32,23 @@ pub struct LdapUrl {
     pub filter: String,
 }
 
-/// Parses an `ldap://` URL. `ldaps://` and `ldapi://` are refused (plain LDAP only for now);
-/// a critical extension (`!name`) is refused as RFC 4516 §2 requires of a client that does
-/// not implement it.
+/// Parses an `ldap://` or `ldaps://` URL (`ldapi://` is refused); a critical extension
+/// (`!name`) is refused as RFC 4516 §2 requires of a client that does not implement it.
 pub fn parse(url: &str) -> Result<LdapUrl, DirectoryError> {
     let bad = |detail: &str| DirectoryError::BadUrl { url: url.to_owned(), detail: detail.to_owned() };
-    let rest = match url.get(..7) {
-        Some(s) if s.eq_ignore_ascii_case("ldap://") => &url[7..],
-        _ => return Err(bad("not an ldap:// URL")),
+    let (rest, tls) = if url.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("ldap://")) {
+        (&url[7..], false)
+    } else if url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("ldaps://")) {
+        (&url[8..], true)
+    } else {
+        return Err(bad("not an ldap:// or ldaps:// URL"));
     };
+    let default_port = if tls { 636 } else { 389 };
     let (hostport, tail) = match rest.find(['/', '?']) {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
-    let (host, port) = split_host_port(hostport).ok_or_else(|| bad("bad host or port"))?;
+    let (host, port) = split_host_port(hostport, default_port).ok_or_else(|| bad("bad host or port"))?;
     if host.is_empty() {
         return Err(bad("no host (a client-chosen default server is not supported)"));
     }
@@ -70,24 +77,28 @@ pub fn parse(url: &str) -> Result<LdapUrl, DirectoryError> {
             return Err(bad("a critical extension this client does not implement"));
         }
     }
-    let server =
-        if host.contains(':') { format!("ldap://[{host}]:{port}") } else { format!("ldap://{host}:{port}") };
-    Ok(LdapUrl { server, host, port, dn, attributes, scope, filter })
+    let scheme = if tls { "ldaps" } else { "ldap" };
+    let server = if host.contains(':') {
+        format!("{scheme}://[{host}]:{port}")
+    } else {
+        format!("{scheme}://{host}:{port}")
+    };
+    Ok(LdapUrl { server, tls, host, port, dn, attributes, scope, filter })
 }
 
-fn split_host_port(hostport: &str) -> Option<(String, u16)> {
+fn split_host_port(hostport: &str, default_port: u16) -> Option<(String, u16)> {
     if let Some(v6) = hostport.strip_prefix('[') {
         let (host, after) = v6.split_once(']')?;
         let port = match after.strip_prefix(':') {
             Some(p) => p.parse().ok()?,
-            None if after.is_empty() => 389,
+            None if after.is_empty() => default_port,
             None => return None,
         };
         return Some((host.to_owned(), port));
     }
     match hostport.rsplit_once(':') {
         Some((host, port)) => Some((decode(host)?, port.parse().ok()?)),
-        None => Some((decode(hostport)?, 389)),
+        None => Some((decode(hostport)?, default_port)),
     }
 }
 
@@ -135,12 +146,16 @@ mod tests {
         assert_eq!(v6.server, "ldap://[::1]:10389");
         assert_eq!(v6.dn, "");
         assert_eq!(parse("ldap://host").unwrap().port, 389);
+        let tls = parse("LDAPS://ldap.example.hk/o=Example").unwrap();
+        assert_eq!((tls.server.as_str(), tls.tls, tls.port), ("ldaps://ldap.example.hk:636", true, 636));
+        assert_eq!(parse("ldaps://[::1]:6360").unwrap().server, "ldaps://[::1]:6360");
+        assert!(!parse("ldap://host").unwrap().tls);
     }
 
     #[test]
     fn refusals() {
         for bad in [
-            "ldaps://host/",
+            "ldapi://%2fvar%2frun%2fslapd/",
             "http://host/",
             "ldap:///o=x",
             "ldap://host:99999/",

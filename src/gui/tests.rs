@@ -275,8 +275,12 @@ fn find_page_never_searches_offline_or_without_a_query() {
     let _ = f.update(Msg::Loaded(Vec::new(), false));
     let _ = f.update(Msg::Search(By::Name));
     assert!(!f.busy, "no directory: nothing to search");
-    let dir =
-        ecert::directory::Directory { name: "pkits".into(), url: "ldap://127.0.0.1:9/".into(), base: None };
+    let dir = ecert::directory::Directory {
+        name: "pkits".into(),
+        url: "ldap://127.0.0.1:9/".into(),
+        base: None,
+        starttls: false,
+    };
     let _ = f.update(Msg::Loaded(vec![dir], true));
     let _ = f.update(Msg::Query("Valid".into()));
     let _ = f.update(Msg::Search(By::Name));
@@ -302,7 +306,7 @@ fn find_page_searches_the_rig_directory() {
         panic!("ECERT_LDAP_URL is not set: this test needs the rig (`scripts/test`, or `scripts/rig up && . target/rig/env`)")
     });
     let base = std::env::var("ECERT_LDAP_BASE").ok();
-    let dir = ecert::directory::Directory { name: "pkits".into(), url, base };
+    let dir = ecert::directory::Directory { name: "pkits".into(), url, base, starttls: false };
     let hits = super::find::search(&dir, &ecert::directory::Query::Name("Valid EE Certificate Test1".into()))
         .unwrap();
     assert!(!hits.is_empty(), "PKITS's first end entity is in the directory");

@@ -24,6 +24,9 @@ pub struct Rig {
     /// slapd with the PKITS directory: `ldap://127.0.0.1:PORT`, its base DN, and the rig's
     /// admin DN and password (for tests that add entries).
     pub ldap_url: String,
+    /// The same directory over `ldaps://`, and the CA its TLS certificate chains to.
+    pub ldaps_url: String,
+    pub ldap_tls_ca: PathBuf,
     pub ldap_base: String,
     pub ldap_admin: String,
     pub ldap_password: String,
@@ -51,6 +54,8 @@ pub fn rig() -> Rig {
         opensc_module: var("ECERT_OPENSC_MODULE").into(),
         pcscd_log: var("ECERT_PCSCD_LOG").into(),
         ldap_url: var("ECERT_LDAP_URL"),
+        ldaps_url: var("ECERT_LDAPS_URL"),
+        ldap_tls_ca: var("ECERT_LDAP_TLS_CA").into(),
         ldap_base: var("ECERT_LDAP_BASE"),
         ldap_admin: var("ECERT_LDAP_ADMIN"),
         ldap_password: var("ECERT_LDAP_PASSWORD"),

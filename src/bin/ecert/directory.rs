@@ -28,10 +28,13 @@ pub enum DirectoryCommand {
         /// Certificate serial number in hex.
         #[arg(long, group = "query")]
         serial: Option<String>,
-        /// A configured directory's name, or an ldap:// / http:// URL (default: the only
-        /// configured one).
+        /// A configured directory's name, or an ldap:// / ldaps:// / http:// URL (default:
+        /// the only configured one).
         #[arg(long)]
         directory: Option<String>,
+        /// Switch an ldap:// connection to TLS with StartTLS first (and give up if it cannot).
+        #[arg(long)]
+        starttls: bool,
         /// Search base DN (RFC 4514), overriding the directory's.
         #[arg(long)]
         base: Option<String>,
@@ -53,13 +56,16 @@ pub enum DirectoryCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Add a directory: NAME and an ldap://host[:port][/base] or http:// URL.
+    /// Add a directory: NAME and an ldap://host[:port][/base], ldaps://… or http:// URL.
     Add {
         name: String,
         url: String,
         /// Search base DN, if the URL has none.
         #[arg(long)]
         base: Option<String>,
+        /// For ldap://: always switch to TLS with StartTLS first.
+        #[arg(long)]
+        starttls: bool,
     },
     /// Remove the directory called NAME.
     Remove { name: String },
@@ -72,7 +78,7 @@ pub enum DirectoryCommand {
 
 pub fn run(command: DirectoryCommand) -> Result<ExitCode, String> {
     match command {
-        DirectoryCommand::Add { name, url, base } => add(name, url, base),
+        DirectoryCommand::Add { name, url, base, starttls } => add(Directory { name, url, base, starttls }),
         DirectoryCommand::Remove { name } => remove(&name),
         DirectoryCommand::List { json } => list(json),
         DirectoryCommand::Search {
@@ -80,6 +86,7 @@ pub fn run(command: DirectoryCommand) -> Result<ExitCode, String> {
             email,
             serial,
             directory,
+            starttls,
             base,
             at,
             anchors,
@@ -99,7 +106,7 @@ pub fn run(command: DirectoryCommand) -> Result<ExitCode, String> {
                 max_entries: max_entries.max(1),
                 ..Limits::default()
             };
-            search(&SearchArgs { query, directory, base, at, anchors, limits, save, json })
+            search(&SearchArgs { query, directory, starttls, base, at, anchors, limits, save, json })
         }
     }
 }
@@ -108,11 +115,17 @@ fn load() -> Result<Settings, String> {
     settings::load().map_err(|e| e.to_string())
 }
 
-fn add(name: String, url: String, base: Option<String>) -> Result<ExitCode, String> {
-    kind_of(&url).map_err(|e| e.to_string())?;
-    if url.to_ascii_lowercase().starts_with("ldap://") {
-        ecert::directory::url::parse(&url).map_err(|e| e.to_string())?;
+fn add(directory: Directory) -> Result<ExitCode, String> {
+    let url = directory.url.clone();
+    if kind_of(&url).map_err(|e| e.to_string())? == ecert::directory::Kind::Ldap {
+        let parsed = ecert::directory::url::parse(&url).map_err(|e| e.to_string())?;
+        if parsed.tls && directory.starttls {
+            return Err("an ldaps:// directory is TLS already; --starttls is for ldap://".into());
+        }
+    } else if directory.starttls {
+        return Err("--starttls is for ldap:// directories".into());
     }
+    let name = directory.name.clone();
     if name.trim().is_empty() {
         return Err("the directory needs a name".into());
     }
@@ -121,7 +134,7 @@ fn add(name: String, url: String, base: Option<String>) -> Result<ExitCode, Stri
         return Err(format!("a directory called {name:?} exists; remove it first"));
     }
     let line = format!("added {name} ({url})");
-    s.directories.push(Directory { name, url, base });
+    s.directories.push(directory);
     settings::save(&s).map_err(|e| e.to_string())?;
     println!("{line}");
     Ok(ExitCode::SUCCESS)
@@ -148,7 +161,8 @@ fn list(json: bool) -> Result<ExitCode, String> {
     } else {
         for d in &s.directories {
             let base = d.base.as_deref().map(|b| format!("  base {b}")).unwrap_or_default();
-            println!("{}  {}{base}", d.name, d.url);
+            let tls = if d.starttls { "  StartTLS" } else { "" };
+            println!("{}  {}{base}{tls}", d.name, d.url);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -157,6 +171,7 @@ fn list(json: bool) -> Result<ExitCode, String> {
 struct SearchArgs {
     query: Query,
     directory: Option<String>,
+    starttls: bool,
     base: Option<String>,
     at: Option<String>,
     anchors: Vec<PathBuf>,
@@ -174,7 +189,7 @@ fn choose(settings: &Settings, wanted: Option<&str>) -> Result<Directory, String
             kind_of(w).map_err(|_| {
                 format!("no directory called {w:?} and not a URL; see `ecert directory list`")
             })?;
-            Ok(Directory { name: w.to_owned(), url: w.to_owned(), base: None })
+            Ok(Directory { name: w.to_owned(), url: w.to_owned(), base: None, starttls: false })
         }
         None => match settings.directories.as_slice() {
             [one] => Ok(one.clone()),
@@ -214,6 +229,7 @@ fn search(args: &SearchArgs) -> Result<ExitCode, String> {
     if args.base.is_some() {
         directory.base.clone_from(&args.base);
     }
+    directory.starttls |= args.starttls;
     let anchors = anchors_from(&args.anchors, &settings)?;
     let time = match &args.at {
         Some(t) => u64::try_from(verify::time::parse_rfc3339(t).map_err(|e| e.to_string())?)
