@@ -2,8 +2,10 @@
 //! Traditional Chinese (Hong Kong) and Simplified Chinese, chosen from the OS locale or
 //! `ECERT_LANG`, switchable at run time. Errors become text only here ([`error_text`]).
 
+mod directory_text;
 mod error_text;
 
+pub use directory_text::{directory_error_ids, directory_error_text};
 pub use error_text::{error_ids, error_text, ErrorText};
 
 use std::collections::HashMap;

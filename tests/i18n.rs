@@ -55,7 +55,42 @@ fn every_error_has_text_and_remedy_in_every_language() {
             assert!(!text.remedy.is_empty() && text.remedy != r, "{lang:?} {r}: {text:?}");
         }
     }
+    // Directory errors, each variant.
+    let url = || "ldaps://ldap.example.hk:636".to_owned();
+    let dir_errors = [
+        ecert::directory::DirectoryError::BadUrl { url: url(), detail: "x".into() },
+        ecert::directory::DirectoryError::Unreachable { url: url(), detail: "x".into() },
+        ecert::directory::DirectoryError::Timeout { url: url(), after: std::time::Duration::from_secs(10) },
+        ecert::directory::DirectoryError::SizeLimit { url: url(), limit: 500 },
+        ecert::directory::DirectoryError::Ldap { url: url(), code: 32, text: "noSuchObject".into() },
+        ecert::directory::DirectoryError::Malformed {
+            dn: "cn=x".into(),
+            attribute: "userCertificate".into(),
+            expected: "certificate",
+            detail: "x".into(),
+        },
+        ecert::directory::DirectoryError::Tls { url: url(), detail: "certificate verify failed".into() },
+        ecert::directory::DirectoryError::Protocol { url: url(), detail: "x".into() },
+        ecert::directory::DirectoryError::Offline,
+        ecert::directory::DirectoryError::BadQuery { detail: "x".into() },
+    ];
+    for lang in Language::ALL {
+        i18n::set_language(lang);
+        for err in &dir_errors {
+            let (m, r) = i18n::directory_error_ids(err);
+            assert!(m.starts_with("err-dir-") && r.starts_with("rec-dir-"), "{err:?} has its own text");
+            let text = i18n::directory_error_text(err);
+            assert!(
+                !text.message.is_empty() && text.message != m && !text.remedy.is_empty() && text.remedy != r
+            );
+        }
+    }
     i18n::set_language(Language::TraditionalChineseHk);
+    let t = i18n::directory_error_text(&dir_errors[6]);
+    assert_eq!(
+        t.message,
+        "無法與目錄 ldaps://ldap.example.hk:636 建立安全連線（certificate verify failed）。"
+    );
     let t =
         i18n::error_text(&TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: Some(2) }));
     assert_eq!(t.message, "密碼錯誤，尚餘 2 次機會。");

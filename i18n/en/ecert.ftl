@@ -443,3 +443,25 @@ unfinished-continued-waiting = Continued: the request is out; load the renewed e
 btn-unfinished-open = Continue or undo…
 btn-unfinished-continue = Continue
 btn-unfinished-undo = Undo
+
+# Certificate directory errors (message, then what to do)
+err-dir-bad-url = This is not a directory address that can be used: { $url } ({ $detail }).
+rec-dir-bad-url = Give an ldap://, ldaps:// or http:// address as your certification authority publishes it.
+err-dir-unreachable = The directory { $url } cannot be reached ({ $detail }).
+rec-dir-unreachable = Check the network connection and the address, then try again.
+err-dir-timeout = The directory { $url } did not answer in time.
+rec-dir-timeout = Try again later, or search for something narrower.
+err-dir-too-many = More than { $limit } entries match in { $url }.
+rec-dir-too-many = Type more of the name, or search by e-mail address or serial number.
+err-dir-refused = The directory { $url } refused the search ({ $detail }).
+rec-dir-refused = Check the directory's search base, or ask the certification authority that runs it.
+err-dir-malformed = The directory sent something that is not a valid { $expected } ({ $dn }).
+rec-dir-malformed = Nothing from it was used. Tell the certification authority that runs the directory.
+err-dir-tls = No secure connection to the directory { $url } ({ $detail }).
+rec-dir-tls = Its certificate is not trusted by this computer, or it does not offer TLS. Check the address (ldaps:// or StartTLS) and that this computer's trusted certificates are up to date. Nothing was searched.
+err-dir-protocol = The directory { $url } answered in a way this tool cannot read ({ $detail }).
+rec-dir-protocol = Try again later; if it keeps happening, check the address.
+err-dir-offline = Offline mode is on: no directory is contacted.
+rec-dir-offline = Turn offline mode off in the settings to search a directory.
+err-dir-bad-query = This search cannot be used: { $detail }.
+rec-dir-bad-query = Type part of a name, an e-mail address, or a serial number in hex (0–9, A–F).

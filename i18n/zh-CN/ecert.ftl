@@ -443,3 +443,25 @@ unfinished-continued-waiting = 已继续：申请已发出；认证机构签发�
 btn-unfinished-open = 继续或撤销…
 btn-unfinished-continue = 继续
 btn-unfinished-undo = 撤销
+
+# Certificate directory errors (message, then what to do)
+err-dir-bad-url = 这个目录地址无法使用：{ $url }（{ $detail }）。
+rec-dir-bad-url = 请输入认证机构公布的 ldap://、ldaps:// 或 http:// 地址。
+err-dir-unreachable = 无法连接目录 { $url }（{ $detail }）。
+rec-dir-unreachable = 请检查网络连接和地址，然后重试。
+err-dir-timeout = 目录 { $url } 未能及时响应。
+rec-dir-timeout = 请稍后重试，或缩小搜索范围。
+err-dir-too-many = 目录 { $url } 中有超过 { $limit } 个匹配项。
+rec-dir-too-many = 请输入更多姓名信息，或按电子邮件地址或序列号搜索。
+err-dir-refused = 目录 { $url } 拒绝了搜索（{ $detail }）。
+rec-dir-refused = 请检查目录的搜索起点，或向管理该目录的认证机构咨询。
+err-dir-malformed = 目录发来的内容不是有效的 { $expected }（{ $dn }）。
+rec-dir-malformed = 这些内容没有被使用。请通知管理该目录的认证机构。
+err-dir-tls = 无法与目录 { $url } 建立安全连接（{ $detail }）。
+rec-dir-tls = 这台电脑不信任它的证书，或它不提供 TLS。请检查地址（ldaps:// 或 StartTLS），并确保这台电脑的受信任证书已更新。没有进行任何搜索。
+err-dir-protocol = 目录 { $url } 的响应无法读取（{ $detail }）。
+rec-dir-protocol = 请稍后重试；如问题持续，请检查地址。
+err-dir-offline = 离线模式已开启：不会连接任何目录。
+rec-dir-offline = 请在设置中关闭离线模式，才能搜索目录。
+err-dir-bad-query = 无法进行这个搜索：{ $detail }。
+rec-dir-bad-query = 请输入部分姓名、电子邮件地址，或十六进制序列号（0–9、A–F）。

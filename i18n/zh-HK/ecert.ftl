@@ -443,3 +443,25 @@ unfinished-continued-waiting = 已繼續：申請已發出；核證機關簽發�
 btn-unfinished-open = 繼續或還原…
 btn-unfinished-continue = 繼續
 btn-unfinished-undo = 還原
+
+# Certificate directory errors (message, then what to do)
+err-dir-bad-url = 這個目錄地址無法使用：{ $url }（{ $detail }）。
+rec-dir-bad-url = 請輸入核證機關公佈的 ldap://、ldaps:// 或 http:// 地址。
+err-dir-unreachable = 無法連接目錄 { $url }（{ $detail }）。
+rec-dir-unreachable = 請檢查網絡連線及地址，然後再試。
+err-dir-timeout = 目錄 { $url } 未能及時回應。
+rec-dir-timeout = 請稍後再試，或把搜尋範圍收窄。
+err-dir-too-many = 目錄 { $url } 中有超過 { $limit } 個相符項目。
+rec-dir-too-many = 請輸入更多姓名資料，或以電郵地址或序號搜尋。
+err-dir-refused = 目錄 { $url } 拒絕了搜尋（{ $detail }）。
+rec-dir-refused = 請檢查目錄的搜尋起點，或向管理該目錄的核證機關查詢。
+err-dir-malformed = 目錄傳來的內容並非有效的 { $expected }（{ $dn }）。
+rec-dir-malformed = 有關內容沒有被使用。請通知管理該目錄的核證機關。
+err-dir-tls = 無法與目錄 { $url } 建立安全連線（{ $detail }）。
+rec-dir-tls = 這部電腦不信任它的證書，或它不提供 TLS。請檢查地址（ldaps:// 或 StartTLS），並確保這部電腦的受信任證書已更新。沒有進行任何搜尋。
+err-dir-protocol = 目錄 { $url } 的回應無法讀取（{ $detail }）。
+rec-dir-protocol = 請稍後再試；如問題持續，請檢查地址。
+err-dir-offline = 離線模式已開啟：不會連接任何目錄。
+rec-dir-offline = 請在設定中關閉離線模式，才可搜尋目錄。
+err-dir-bad-query = 無法進行這個搜尋：{ $detail }。
+rec-dir-bad-query = 請輸入部分姓名、電郵地址，或十六進制序號（0–9、A–F）。

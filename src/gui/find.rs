@@ -53,10 +53,15 @@ pub enum Msg {
 
 /// The search itself (blocking: network). Each certificate found is verified with what the
 /// same directory holds.
+/// A directory error in the user's language: what happened, then what to do.
+fn words(e: &ecert::directory::DirectoryError) -> String {
+    let t = i18n::directory_error_text(e);
+    format!("{}\n{}", t.message, t.remedy)
+}
+
 pub fn search(directory: &Directory, query: &Query) -> Result<Vec<Hit>, String> {
-    let mut session =
-        Session::open(directory, Limits::default(), Box::new(|_| {})).map_err(|e| e.to_string())?;
-    let found = session.find(query).map_err(|e| e.to_string())?;
+    let mut session = Session::open(directory, Limits::default(), Box::new(|_| {})).map_err(|e| words(&e))?;
+    let found = session.find(query).map_err(|e| words(&e))?;
     let settings = ecert::settings::load().unwrap_or_default();
     let anchors: Vec<Cert> = ecert::verify::trust::all(settings.system_anchors)
         .0
@@ -131,7 +136,7 @@ impl Find {
                     By::Serial => match Query::serial_hex(&text) {
                         Ok(q) => q,
                         Err(e) => {
-                            self.error = Some(e.to_string());
+                            self.error = Some(words(&e));
                             return Task::none();
                         }
                     },

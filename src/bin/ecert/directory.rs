@@ -98,7 +98,7 @@ pub fn run(command: DirectoryCommand) -> Result<ExitCode, String> {
             let query = match (name, email, serial) {
                 (Some(n), _, _) => Query::Name(n),
                 (_, Some(e), _) => Query::Email(e),
-                (_, _, Some(s)) => Query::serial_hex(&s).map_err(|e| e.to_string())?,
+                (_, _, Some(s)) => Query::serial_hex(&s).map_err(|e| words(&e))?,
                 _ => return Err("give --name, --email or --serial".into()),
             };
             let limits = Limits {
@@ -111,14 +111,20 @@ pub fn run(command: DirectoryCommand) -> Result<ExitCode, String> {
     }
 }
 
+/// A directory error in the user's language: what happened, then what to do.
+fn words(e: &ecert::directory::DirectoryError) -> String {
+    let t = ecert::i18n::directory_error_text(e);
+    format!("{} {}", t.message, t.remedy)
+}
+
 fn load() -> Result<Settings, String> {
     settings::load().map_err(|e| e.to_string())
 }
 
 fn add(directory: Directory) -> Result<ExitCode, String> {
     let url = directory.url.clone();
-    if kind_of(&url).map_err(|e| e.to_string())? == ecert::directory::Kind::Ldap {
-        let parsed = ecert::directory::url::parse(&url).map_err(|e| e.to_string())?;
+    if kind_of(&url).map_err(|e| words(&e))? == ecert::directory::Kind::Ldap {
+        let parsed = ecert::directory::url::parse(&url).map_err(|e| words(&e))?;
         if parsed.tls && directory.starttls {
             return Err("an ldaps:// directory is TLS already; --starttls is for ldap://".into());
         }
@@ -223,7 +229,7 @@ fn anchors_from(files: &[PathBuf], settings: &Settings) -> Result<Vec<Cert>, Str
 fn search(args: &SearchArgs) -> Result<ExitCode, String> {
     let settings = load()?;
     if settings.offline {
-        return Err(ecert::directory::DirectoryError::Offline.to_string());
+        return Err(words(&ecert::directory::DirectoryError::Offline));
     }
     let mut directory = choose(&settings, args.directory.as_deref())?;
     if args.base.is_some() {
@@ -238,8 +244,8 @@ fn search(args: &SearchArgs) -> Result<ExitCode, String> {
     };
     let options = Options { time, revocation: Revocation::Crls, ..Options::default() };
     let notify = Box::new(|line: &str| eprintln!("ecert: {line}"));
-    let mut session = Session::open(&directory, args.limits, notify).map_err(|e| e.to_string())?;
-    let found = session.find(&args.query).map_err(|e| e.to_string())?;
+    let mut session = Session::open(&directory, args.limits, notify).map_err(|e| words(&e))?;
+    let found = session.find(&args.query).map_err(|e| words(&e))?;
     let mut results = Vec::new();
     let mut problems = Vec::new();
     for f in found {
