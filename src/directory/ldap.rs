@@ -1,10 +1,11 @@
 //! The LDAP client (RFC 4511) on `ldap3`'s synchronous API; no async type leaves this file.
 //! Anonymous; plain `ldap://`, `ldaps://`, or `ldap://` switched to TLS with StartTLS (RFC 4511
 //! §4.14, RFC 4513 §3). TLS is the system's (native-tls: OpenSSL here), checking the server's
-//! certificate and name against the system's trust store; a failure is [`DirectoryError::Tls`]. Every search is paged (RFC 2696 simple paged results),
-//! carries a sizeLimit and timeLimit (RFC 4511 §4.5.1.5–6) and is bounded on our side too:
-//! a time-out per response, a deadline for the whole search and a cap on entries, so a
-//! directory that is large, slow or silent cannot hang the caller.
+//! certificate and name against the system's trust store; a failure is [`DirectoryError::Tls`].
+//! Every search is paged (RFC 2696 simple paged results), carries a sizeLimit and timeLimit
+//! (RFC 4511 §4.5.1.5–6) and is bounded on our side too: a time-out per response, a deadline
+//! for the whole search and a cap on entries, so a directory that is large, slow or silent
+//! cannot hang the caller.
 //!
 //! Entries are decoded from the protocol element ourselves (not with `SearchEntry::construct`,
 //! which panics on an unexpected shape): every value is kept as bytes.

@@ -35,12 +35,13 @@ pub fn banner(s: &CertSummary, now: u64) -> Option<String> {
 }
 
 /// Who renews this e-Cert and how, said under the banner: Hongkong Post and eSignTrust by
-/// name and address, the demo CA as a demo, any other issuer by its name.
-pub fn renewal_advice(der: &[u8], s: &CertSummary) -> String {
+/// name and address, the demo CA as a demo, any other issuer by its name. `kind` is what
+/// [`ecert::cert::kind::recognise_der`] made of it.
+pub fn renewal_advice(kind: Option<ecert::cert::kind::Kind>, s: &CertSummary) -> String {
     if s.issuer.contains(ecert::demo::DEMO_CA_CN) {
         return i18n::text("renew-advice-demo");
     }
-    if let Some(id) = ecert::cert::kind::of_der(der).and_then(ecert::cert::kind::Kind::renewal_advice_id) {
+    if let Some(id) = kind.and_then(ecert::cert::kind::Kind::renewal_advice_id) {
         i18n::text(id)
     } else {
         let issuer = s.issuer_cn.clone().unwrap_or_else(|| s.issuer.clone());

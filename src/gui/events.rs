@@ -80,28 +80,30 @@ impl App {
             }
             Event::Finished { token, result } if self.selected.as_ref() == Some(&token) => {
                 let facts = self.selected_token().and_then(|t| t.pin);
-                match &mut self.screen {
-                    Screen::Pin(dialog) => dialog.finished(result.map(|_| ()), facts),
+                // Installing, removing and finishing a job change what the card holds: it is
+                // listed again (which also reads its journal again, so a finished job's
+                // banner goes).
+                let changed = match &mut self.screen {
+                    Screen::Pin(dialog) => {
+                        dialog.finished(result.map(|_| ()), facts);
+                        false
+                    }
                     Screen::Install(dialog) => {
                         dialog.finished(result.map(|_| ()));
-                        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
-                            let _ = tx.send(Request::ListCertificates { token });
-                        }
+                        true
                     }
                     Screen::Remove(dialog) => {
                         dialog.finished(result.map(|_| ()));
-                        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
-                            let _ = tx.send(Request::ListCertificates { token });
-                        }
+                        true
                     }
                     Screen::Unfinished(dialog) => {
                         dialog.finished(result);
-                        // Listing again reads the journal again: the banner goes once done.
-                        if let (Some(tx), Some(token)) = (&self.requests, self.selected.clone()) {
-                            let _ = tx.send(Request::ListCertificates { token });
-                        }
+                        true
                     }
-                    _ => {}
+                    _ => false,
+                };
+                if let (true, Some(tx), Some(token)) = (changed, &self.requests, self.selected.clone()) {
+                    let _ = tx.send(Request::ListCertificates { token });
                 }
                 // The PIN state changed on the card: ask for fresh facts.
                 if let Some(tx) = &self.requests {

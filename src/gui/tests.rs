@@ -178,14 +178,18 @@ fn renewal_advice_names_who_renews() {
     i18n::set_language(Language::English);
     let der = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der");
     let s = ecert::cert::CertSummary::from_der(der).unwrap();
-    assert!(renewal_advice(der, &s).starts_with("Ask the authority that issued it (Hongkong Post Root CA 3)"));
+    let kind = ecert::cert::kind::of_der(der);
+    assert!(
+        renewal_advice(kind, &s).starts_with("Ask the authority that issued it (Hongkong Post Root CA 3)")
+    );
     let (app, _rx) = dialog_flows::demo_app();
     let Some(Certs::Loaded(list)) = &app.certs else { panic!("listed") };
     let demo = &list[0];
     let summary = demo.summary.clone().unwrap();
-    assert!(renewal_advice(&demo.der, &summary).starts_with("This is a demo e-Cert: no authority renews it."));
+    assert!(renewal_advice(ecert::cert::kind::of_der(&demo.der), &summary)
+        .starts_with("This is a demo e-Cert: no authority renews it."));
     i18n::set_language(Language::TraditionalChineseHk);
-    assert!(renewal_advice(der, &s).starts_with("請向簽發機關（Hongkong Post Root CA 3）"));
+    assert!(renewal_advice(kind, &s).starts_with("請向簽發機關（Hongkong Post Root CA 3）"));
     i18n::set_language(Language::English);
 }
 

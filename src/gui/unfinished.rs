@@ -161,10 +161,7 @@ impl UnfinishedDialog {
                 self.done = Some(i18n::text("unfinished-continued-waiting"));
             }
             Ok(_) => self.done = Some(i18n::text("unfinished-done")),
-            Err(e) => {
-                let t = i18n::error_text(&e);
-                self.error = Some((t.message, t.remedy));
-            }
+            Err(e) => self.error = Some(dialogs::failure(&e)),
         }
     }
 

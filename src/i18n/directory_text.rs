@@ -38,8 +38,7 @@ fn ids(err: &DirectoryError) -> (&'static str, &'static str, Vec<(&'static str, 
 
 /// The localized message and remedy for a directory error.
 pub fn directory_error_text(err: &DirectoryError) -> ErrorText {
-    let (message, remedy, args) = ids(err);
-    ErrorText { message: super::text_args(message, &args), remedy: super::text(remedy) }
+    super::error_text::render(ids(err))
 }
 
 /// The ids used, for the test that every directory error has text in every language.

@@ -64,7 +64,11 @@ fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, Stri
 
 /// The localized message and remedy for `err`.
 pub fn error_text(err: &TokenError) -> ErrorText {
-    let (message, remedy, args) = ids(err);
+    render(ids(err))
+}
+
+/// A message id with its arguments and a remedy id, in the current language.
+pub(super) fn render((message, remedy, args): (&str, &str, Vec<(&str, String)>)) -> ErrorText {
     ErrorText { message: super::text_args(message, &args), remedy: super::text(remedy) }
 }
 

@@ -53,6 +53,10 @@ impl PcscTransport {
     pub fn reader(&self) -> &str {
         &self.reader
     }
+
+    fn card(&self) -> Result<&Card, TransportError> {
+        self.card.as_ref().ok_or(TransportError::ReaderNotFound { reader: self.reader.clone() })
+    }
 }
 
 fn transmit_on(card: &Card, capdu: &[u8]) -> Result<Vec<u8>, TransportError> {
@@ -77,12 +81,6 @@ impl Transport for InTransaction<'_> {
     fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport)) -> Result<(), TransportError> {
         f(self);
         Ok(())
-    }
-}
-
-impl PcscTransport {
-    fn card(&self) -> Result<&Card, TransportError> {
-        self.card.as_ref().ok_or(TransportError::ReaderNotFound { reader: self.reader.clone() })
     }
 }
 

@@ -113,8 +113,7 @@ pub fn run(command: DirectoryCommand) -> Result<ExitCode, String> {
 
 /// A directory error in the user's language: what happened, then what to do.
 fn words(e: &ecert::directory::DirectoryError) -> String {
-    let t = ecert::i18n::directory_error_text(e);
-    format!("{} {}", t.message, t.remedy)
+    crate::output::words(&ecert::i18n::directory_error_text(e))
 }
 
 fn load() -> Result<Settings, String> {

@@ -9,7 +9,11 @@ use ecert::token::{CertObject, PinFacts, TokenError, TokenRef};
 
 /// CLI errors in the user's language: what happened, then what to do.
 pub fn error_text(err: &TokenError) -> String {
-    let t = ecert::i18n::error_text(err);
+    words(&ecert::i18n::error_text(err))
+}
+
+/// A localized error as the CLI prints it: the message, then the remedy indented below.
+pub fn words(t: &ecert::i18n::ErrorText) -> String {
     format!("{}\n  {}", t.message, t.remedy)
 }
 

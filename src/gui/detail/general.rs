@@ -69,8 +69,9 @@ pub fn view<'a>(
     check: Check<'a>,
 ) -> Element<'a, Message> {
     let mut col = column![].spacing(12).width(Length::Fill);
+    let recognised = kind::recognise_der(&cert.der);
     if let Some(b) = banner(s, now) {
-        let advice = text(super::renewal_advice(&cert.der, s)).size(size.body());
+        let advice = text(super::renewal_advice(recognised.map(|r| r.kind), s)).size(size.body());
         col = col.push(
             container(column![text(b).size(size.heading()), advice].spacing(6))
                 .padding(12)
@@ -97,8 +98,7 @@ pub fn view<'a>(
             i18n::text_args("label-days-left", &[("days", days.to_string())])
         )
     };
-    let kind = kind::recognise_der(&cert.der)
-        .map_or_else(|| i18n::text("label-could-not-read"), kind::Recognised::label);
+    let kind = recognised.map_or_else(|| i18n::text("label-could-not-read"), kind::Recognised::label);
     let owner = s.subject_cn.clone().map_or_else(|| s.subject.clone(), |cn| format!("{cn} ({})", s.subject));
     col.push(field(i18n::text("label-owner"), owner, size))
         .push(field(i18n::text("label-issuer"), s.issuer.clone(), size))

@@ -14,7 +14,7 @@ use ecert::token::{TokenError, TokenRef};
 
 use super::super::counter_page::{Busy, CounterPage, Job, Msg, Shown};
 use super::super::{App, Message, Screen, Secret};
-use super::dialog_flows::{demo_app, demo_lock, run_task};
+use super::dialog_flows::{demo_app, demo_lock, run, run_task};
 use super::{app_with_a_card, lang_lock};
 
 fn page(app: &App) -> &CounterPage {
@@ -399,10 +399,7 @@ fn demo_card_collect_stores_the_issued_ecert_and_writes_the_receipt() {
     let last = audit(dir.path()).pop().unwrap();
     assert_eq!((last.action.as_str(), last.result.as_str()), (action::ENROLL_STORE, "ok"));
     // The card holds exactly what the CA issued; then the demo card is put back.
-    let config = || Config { pkcs11: false, ..Config::default() };
-    let at = Operation::CertificateAt { location: slot.clone() };
-    let Ok(Outcome::Certificates(stored)) = Service::run_blocking(config(), TokenRef::Demo, at).unwrap()
-    else {
+    let Ok(Outcome::Certificates(stored)) = run(Operation::CertificateAt { location: slot.clone() }) else {
         panic!("read back")
     };
     let stored = stored.into_iter().next().expect("a certificate in the slot").der;
@@ -414,5 +411,5 @@ fn demo_card_collect_stores_the_issued_ecert_and_writes_the_receipt() {
     assert_eq!(stored, issued.stdout, "byte for byte");
     let auth = super::super::dialogs::auth(ecert::demo::DEMO_PIN);
     let delete = Operation::DeleteCertificate { location: slot, auth };
-    assert!(Service::run_blocking(config(), TokenRef::Demo, delete).unwrap().is_ok());
+    assert!(run(delete).is_ok());
 }

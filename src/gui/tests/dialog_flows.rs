@@ -32,9 +32,25 @@ pub(super) fn demo_lock() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn run(operation: Operation) -> Result<Outcome, ecert::token::TokenError> {
+/// Runs `operation` on the demo card as the service would.
+pub(super) fn run(operation: Operation) -> Result<Outcome, ecert::token::TokenError> {
     let config = Config { pkcs11: false, ..Config::default() };
     Service::run_blocking(config, TokenRef::Demo, operation).unwrap()
+}
+
+/// The certificates on the demo card now.
+pub(super) fn card_certs() -> Vec<ecert::token::CertObject> {
+    match run(Operation::Certificates { auth: ecert::token::Auth::default() }) {
+        Ok(Outcome::Certificates(list)) => list,
+        other => panic!("listed: {other:?}"),
+    }
+}
+
+/// The right PIN once more: restores the try a test's wrong PIN cost, for the other tests.
+pub(super) fn restore_tries() {
+    let pin = || ecert::secret::Pin::new(ecert::demo::DEMO_PIN.into());
+    let restored = run(Operation::ChangePin { which: ecert::piv::PinRef::Pin, old: pin(), new: pin() });
+    assert!(restored.is_ok(), "{restored:?}");
 }
 
 /// The app with the demo card selected and its certificates listed; requests come to `rx`.

@@ -6,7 +6,7 @@ use ecert::i18n::{self, Language};
 use ecert::ops::journal::Status;
 
 use super::super::{renew_dialog, App, Message, Screen, Secret};
-use super::dialog_flows::{demo_app, demo_lock, serve};
+use super::dialog_flows::{card_certs, demo_app, demo_lock, restore_tries, run, serve};
 use super::{lang_lock, shows};
 
 fn open(app: &mut App, dir: &std::path::Path) {
@@ -65,14 +65,12 @@ fn a_renewal_stopped_by_a_wrong_pin_continues_with_the_right_one() {
     assert_eq!(journal_status(dir.path()), vec![Status::AwaitingCertificate]);
     // Leave the demo card as it was for the other tests.
     let _ = app.update(Message::Renew(renew_dialog::Msg::Close));
-    let config = ecert::service::Config { pkcs11: false, ..ecert::service::Config::default() };
     let auth = super::super::dialogs::auth(ecert::demo::DEMO_PIN);
-    let operation = ecert::service::Operation::Workflow {
+    let _ = run(ecert::service::Operation::Workflow {
         action: ecert::ops::workflow::Action::RollBack,
         journal_dir: dir.path().join("journal"),
         auth,
-    };
-    let _ = ecert::service::Service::run_blocking(config, ecert::token::TokenRef::Demo, operation).unwrap();
+    });
 }
 
 #[test]
@@ -95,25 +93,10 @@ fn a_renewal_stopped_half_way_can_be_cancelled_and_the_ecert_stays() {
     assert!(!d.interrupted && d.step == renew_dialog::Step::Idle);
     assert!(shows(&app, "The renewal was cancelled. Your current e-Cert is unchanged."));
     assert_eq!(journal_status(dir.path()), vec![Status::RolledBack]);
-    let config = ecert::service::Config { pkcs11: false, ..ecert::service::Config::default() };
-    let Ok(ecert::service::Outcome::Certificates(after)) = ecert::service::Service::run_blocking(
-        config,
-        ecert::token::TokenRef::Demo,
-        ecert::service::Operation::Certificates { auth: ecert::token::Auth::default() },
-    )
-    .unwrap() else {
-        panic!("listed")
-    };
-    let after: Vec<Vec<u8>> = after.into_iter().map(|c| c.der).collect();
+    let after: Vec<Vec<u8>> = card_certs().into_iter().map(|c| c.der).collect();
     assert_eq!(after, before, "the e-Certs on the card are exactly those before");
     // The wrong PIN above cost a try: the right one restores the count for the other tests.
-    let pin = || ecert::secret::Pin::new(ecert::demo::DEMO_PIN.into());
-    let restore =
-        ecert::service::Operation::ChangePin { which: ecert::piv::PinRef::Pin, old: pin(), new: pin() };
-    let config = ecert::service::Config { pkcs11: false, ..ecert::service::Config::default() };
-    let restored =
-        ecert::service::Service::run_blocking(config, ecert::token::TokenRef::Demo, restore).unwrap();
-    assert!(restored.is_ok(), "{restored:?}");
+    restore_tries();
 }
 
 fn openssl(dir: &std::path::Path, args: &[&str]) {
@@ -139,15 +122,6 @@ pub(super) fn ca_issues(dir: &std::path::Path, request: &std::path::Path) -> Vec
         "-CAkey", "ca.key", "-days", "20", "-out", "issued.pem", "-extfile", "ext.cnf", "-extensions", "e"]);
     openssl(dir, &["x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der"]);
     std::fs::read(dir.join("ca.der")).unwrap()
-}
-
-fn card_certs() -> Vec<ecert::token::CertObject> {
-    let config = ecert::service::Config { pkcs11: false, ..ecert::service::Config::default() };
-    let list = ecert::service::Operation::Certificates { auth: ecert::token::Auth::default() };
-    match ecert::service::Service::run_blocking(config, ecert::token::TokenRef::Demo, list).unwrap() {
-        Ok(ecert::service::Outcome::Certificates(list)) => list,
-        other => panic!("listed: {other:?}"),
-    }
 }
 
 #[test]
@@ -201,14 +175,12 @@ fn a_renewal_completes_once_the_renewed_ecert_checks_out_and_replaces_the_old_on
     );
     assert!(!after.iter().any(|c| c.location == old.location), "the old e-Cert is gone");
     // Put the demo card back as the other tests expect it.
-    let config = || ecert::service::Config { pkcs11: false, ..ecert::service::Config::default() };
     let auth = || super::super::dialogs::auth(ecert::demo::DEMO_PIN);
     for operation in [
         ecert::service::Operation::DeleteCertificate { location: new_location, auth: auth() },
         ecert::service::Operation::ImportCertificate { location: old.location, der: old.der, auth: auth() },
     ] {
-        let done =
-            ecert::service::Service::run_blocking(config(), ecert::token::TokenRef::Demo, operation).unwrap();
+        let done = run(operation);
         assert!(done.is_ok(), "{done:?}");
     }
     assert_eq!(

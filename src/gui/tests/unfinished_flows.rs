@@ -6,16 +6,12 @@ use std::sync::mpsc::Receiver;
 
 use ecert::i18n::{self, Language};
 use ecert::ops::workflow::Action as WorkflowAction;
-use ecert::service::{Config, Event, Operation, Outcome, Request, Service};
-use ecert::token::{Auth, TokenRef};
+use ecert::service::{Event, Operation, Outcome, Request};
+use ecert::token::TokenRef;
 
 use super::super::{unfinished, App, Message, Screen, Secret};
-use super::dialog_flows::{demo_app, demo_lock, run_task, serve};
+use super::dialog_flows::{card_certs, demo_app, demo_lock, restore_tries, run, run_task, serve};
 use super::{click, lang_lock, shows};
-
-fn run(operation: Operation) -> Result<Outcome, ecert::token::TokenError> {
-    Service::run_blocking(Config { pkcs11: false, ..Config::default() }, TokenRef::Demo, operation).unwrap()
-}
 
 fn workflow(
     action: WorkflowAction,
@@ -28,9 +24,7 @@ fn workflow(
 
 /// The card's certificates listed again, as the service reports them; the journal is read.
 fn relist(app: &mut App) {
-    let Ok(Outcome::Certificates(list)) = run(Operation::Certificates { auth: Auth::default() }) else {
-        panic!("listed")
-    };
+    let list = card_certs();
     let task = app.update(Message::Service(Event::Certificates { token: TokenRef::Demo, result: Ok(list) }));
     run_task(app, task);
 }
@@ -58,13 +52,6 @@ fn dialog(app: &App) -> &unfinished::UnfinishedDialog {
         Screen::Unfinished(d) => d,
         _ => panic!("the dialog is not open"),
     }
-}
-
-/// The right PIN once more restores the try the wrong one cost.
-fn restore_tries() {
-    let pin = || ecert::secret::Pin::new(ecert::demo::DEMO_PIN.into());
-    let restored = run(Operation::ChangePin { which: ecert::piv::PinRef::Pin, old: pin(), new: pin() });
-    assert!(restored.is_ok(), "{restored:?}");
 }
 
 #[test]
@@ -113,9 +100,7 @@ fn an_interrupted_renewal_can_be_undone_and_the_card_is_as_before() {
     i18n::set_language(Language::English);
     let dir = tempfile::tempdir().unwrap();
     let (mut app, rx) = interrupted(dir.path());
-    let Ok(Outcome::Certificates(before)) = run(Operation::Certificates { auth: Auth::default() }) else {
-        panic!("listed")
-    };
+    let before = card_certs();
     relist(&mut app);
     click(&mut app, "Continue or undo…");
     let _ = app.update(Message::Unfinished(unfinished::Msg::Pin(Secret(ecert::demo::DEMO_PIN.into()))));
@@ -125,9 +110,7 @@ fn an_interrupted_renewal_can_be_undone_and_the_card_is_as_before() {
     let journal = ecert::ops::journal::Store::new(&dir.path().join("journal"));
     let info = ecert::demo::info().unwrap();
     assert_eq!(journal.pending(&ecert::ops::workflow::card_id(&info)).unwrap(), None, "nothing pending");
-    let Ok(Outcome::Certificates(after)) = run(Operation::Certificates { auth: Auth::default() }) else {
-        panic!("listed")
-    };
+    let after = card_certs();
     assert_eq!(
         after.iter().map(|c| &c.der).collect::<Vec<_>>(),
         before.iter().map(|c| &c.der).collect::<Vec<_>>(),
@@ -154,9 +137,7 @@ fn an_interrupted_removal_is_continued_without_a_pin_and_its_backup_stays() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, rx) = demo_app();
     app.journal = Some(dir.path().join("journal"));
-    let Ok(Outcome::Certificates(before)) = run(Operation::Certificates { auth: Auth::default() }) else {
-        panic!("listed")
-    };
+    let before = card_certs();
     let nine_c = before.iter().find(|c| c.location == "9c").expect("the demo card's 9c").clone();
     let factory = ManagementKey::factory_default;
     let changed = super::mgmt_key_flows::aes256;
@@ -182,9 +163,7 @@ fn an_interrupted_removal_is_continued_without_a_pin_and_its_backup_stays() {
     click(&mut app, "Continue");
     assert_eq!(serve(&mut app, &rx), 1);
     assert!(shows(&app, "Done: the job is finished."), "{:?}", dialog(&app).error);
-    let Ok(Outcome::Certificates(after)) = run(Operation::Certificates { auth: Auth::default() }) else {
-        panic!("listed")
-    };
+    let after = card_certs();
     assert!(!after.iter().any(|c| c.location == "9c"), "removed");
     assert_eq!(std::fs::read(&backup).unwrap(), nine_c.der, "the backup stays");
     // Put the demo card back (importing checks the key with the PIN).
