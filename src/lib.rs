@@ -3,6 +3,7 @@
 //! `service` (the worker owning devices) — and none of them knows about iced.
 
 pub mod apdu;
+pub mod careful_file;
 pub mod cert;
 #[cfg(feature = "demo")]
 pub mod demo;

@@ -85,6 +85,31 @@ fn every_error_has_text_and_remedy_in_every_language() {
             );
         }
     }
+    // File errors (careful_file), each variant.
+    let file_errors = [
+        ecert::careful_file::FileError::AlreadyExists { path: "/tmp/a.pem".into() },
+        ecert::careful_file::FileError::Io {
+            path: "/tmp/a.pem".into(),
+            op: ecert::careful_file::FileOp::Write,
+            kind: std::io::ErrorKind::StorageFull,
+            detail: "No space left on device".into(),
+        },
+        ecert::careful_file::FileError::NoDataDir,
+        ecert::careful_file::FileError::SaltDamaged { path: "/tmp/installation-salt".into(), len: 3 },
+    ];
+    for lang in Language::ALL {
+        i18n::set_language(lang);
+        for err in &file_errors {
+            let (m, r) = i18n::file_error_ids(err);
+            assert!(en_ids.iter().any(|i| i == m) && en_ids.iter().any(|i| i == r), "{m} {r}");
+            let text = i18n::file_error_text(err);
+            assert!(
+                !text.message.is_empty() && text.message != m && !text.remedy.is_empty() && text.remedy != r
+            );
+        }
+    }
+    i18n::set_language(Language::SimplifiedChinese);
+    assert_eq!(i18n::file_error_text(&file_errors[0]).message, "/tmp/a.pem 已存在，没有覆盖。");
     i18n::set_language(Language::TraditionalChineseHk);
     let t = i18n::directory_error_text(&dir_errors[6]);
     assert_eq!(

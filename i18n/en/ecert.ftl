@@ -465,3 +465,13 @@ err-dir-offline = Offline mode is on: no directory is contacted.
 rec-dir-offline = Turn offline mode off in the settings to search a directory.
 err-dir-bad-query = This search cannot be used: { $detail }.
 rec-dir-bad-query = Type part of a name, an e-mail address, or a serial number in hex (0–9, A–F).
+
+## Files (careful_file): private, atomic, never overwritten unasked
+err-file-exists = { $path } already exists; nothing was overwritten.
+rec-file-exists = Choose another name, or overwrite it on purpose (--force).
+err-file-io = Could not write { $path } ({ $detail }). The file that was there is unchanged.
+rec-file-io = Check that the folder exists, that you may write to it and that the disk is not full.
+err-file-no-data-dir = This user has no data folder (no home folder was found).
+rec-file-no-data-dir = Set ECERT_DATA_DIR to a folder only you can read.
+err-salt-damaged = The installation key { $path } is damaged. It was left as it is, because the saved jobs depend on it.
+rec-salt-damaged = Restore the file from a backup. If there is none, move it away: unfinished jobs on cards will then not be found.

@@ -465,3 +465,13 @@ err-dir-offline = 离线模式已开启：不会连接任何目录。
 rec-dir-offline = 请在设置中关闭离线模式，才能搜索目录。
 err-dir-bad-query = 无法进行这个搜索：{ $detail }。
 rec-dir-bad-query = 请输入部分姓名、电子邮件地址，或十六进制序列号（0–9、A–F）。
+
+## Files (careful_file): private, atomic, never overwritten unasked
+err-file-exists = { $path } 已存在，没有覆盖。
+rec-file-exists = 请另选名称，或确定要覆盖（--force）。
+err-file-io = 无法写入 { $path }（{ $detail }）。原有文件没有改动。
+rec-file-io = 请检查文件夹是否存在、你是否有写入权限，以及磁盘是否已满。
+err-file-no-data-dir = 此用户没有数据文件夹（找不到主文件夹）。
+rec-file-no-data-dir = 请把 ECERT_DATA_DIR 设为只有你可读取的文件夹。
+err-salt-damaged = 本机安装密钥 { $path } 已损坏。由于已保存的工作依赖此文件，文件保持原样。
+rec-salt-damaged = 请从备份恢复此文件。如没有备份，可把它移走，但卡上未完成的工作将无法找回。

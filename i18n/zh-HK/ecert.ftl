@@ -465,3 +465,13 @@ err-dir-offline = 離線模式已開啟：不會連接任何目錄。
 rec-dir-offline = 請在設定中關閉離線模式，才可搜尋目錄。
 err-dir-bad-query = 無法進行這個搜尋：{ $detail }。
 rec-dir-bad-query = 請輸入部分姓名、電郵地址，或十六進制序號（0–9、A–F）。
+
+## Files (careful_file): private, atomic, never overwritten unasked
+err-file-exists = { $path } 已存在，沒有覆寫。
+rec-file-exists = 請另選名稱，或確定要覆寫（--force）。
+err-file-io = 無法寫入 { $path }（{ $detail }）。原有檔案沒有改動。
+rec-file-io = 請檢查資料夾是否存在、你是否有寫入權限，以及磁碟是否已滿。
+err-file-no-data-dir = 此用戶沒有資料夾（找不到主資料夾）。
+rec-file-no-data-dir = 請把 ECERT_DATA_DIR 設為只有你可讀取的資料夾。
+err-salt-damaged = 本機安裝密鑰 { $path } 已損壞。由於已儲存的工作依賴此檔案，檔案維持原狀。
+rec-salt-damaged = 請從備份還原此檔案。如沒有備份，可把它移走，但卡上未完成的工作將無法找回。

@@ -4,7 +4,6 @@
 //! next insert of the same card (matched by its identifier, stored hashed) the app or CLI
 //! offers to resume or roll back.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -117,22 +116,18 @@ impl Store {
         self.dir.join(format!("{card}.json"))
     }
 
-    /// Writes the journal durably before the step it describes runs.
+    /// Writes the journal durably before the step it describes runs: a private folder
+    /// (0700) and file (0600), replaced atomically ([`crate::careful_file::write_atomic`]).
     pub fn save(&self, j: &Journal) -> Result<(), JournalError> {
         let path = self.path(&j.card);
-        let io = |e: std::io::Error| JournalError::Io { path: path.clone(), detail: e.to_string() };
-        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        let io = |e: crate::careful_file::FileError| JournalError::Io {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        crate::careful_file::create_private_dir_all(&self.dir).map_err(io)?;
         let text = serde_json::to_vec_pretty(j)
             .map_err(|e| JournalError::Io { path: path.clone(), detail: e.to_string() })?;
-        let tmp = path.with_extension("json.new");
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&text).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, &path).map_err(io)?;
-        if let Ok(d) = std::fs::File::open(&self.dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        crate::careful_file::write_atomic(&path, &text, crate::careful_file::Mode::PRIVATE).map_err(io)
     }
 
     /// The unfinished workflow for this card, if any.
