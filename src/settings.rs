@@ -22,7 +22,9 @@ pub struct Settings {
     /// Also trust the operating system's certificate bundle (off: only bundled and
     /// user-added anchors).
     pub system_anchors: bool,
-    /// Copy counter audit records to syslog/journald (`/dev/log`).
+    /// Copy counter audit records and the log's checkpoint to syslog/journald (`/dev/log`).
+    /// Unix only: Windows has no syslog socket, so nothing is copied there and the audit log
+    /// records `syslog-unavailable` at each sign-in while this is on.
     pub audit_to_syslog: bool,
     /// Certificate directories (CA repositories, LDAP or plain HTTP) the user added; none
     /// is preset. Used only when the user searches one (`ecert directory search`).
@@ -34,6 +36,10 @@ pub struct Settings {
     pub offline: bool,
     /// Show the post-office counter page in the app (off: citizens never see it).
     pub counter_mode: bool,
+    /// The CA certificates (files, PEM or DER: issuing CAs or roots) the counter accepts
+    /// issued e-Certs from. Empty: the bundled e-Cert roots (Hongkong Post, eSignTrust).
+    /// Anchors the user added to the trust store are not counter CAs.
+    pub counter_cas: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -43,7 +43,7 @@ fn random_responses_never_panic() {
     for _ in 0..3000 {
         let mut body = rng.bytes(300);
         // Bias towards plausible shapes: a 53 template and a real-looking status word.
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             body.insert(0, 0x53);
         }
         let sw: [u8; 2] = match rng.next() % 4 {

@@ -2,7 +2,10 @@
 //! card, request to the outbox), the CA issues, collect (verified, stored, receipt), renew
 //! into another slot with the old e-Cert removed last, remove with two confirmations and a
 //! backup — checked from the outside by yubico-piv-tool — and `ecert audit verify` on the
-//! resulting log. Uses retired slots 83 and 84 so the other rig tests' slots stay as they are.
+//! resulting log (every card action an intent, then its outcome). Collection accepts only the
+//! counter's CAs (Settings `counter_cas`): a certificate from a CA that is merely a trusted
+//! anchor is refused and the card is left as it was. Uses retired slots 83–87 so the other
+//! rig tests' slots stay as they are.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -83,7 +86,15 @@ fn issue(dir: &Path, job: &str) {
         "-extfile", "ext.cnf", "-extensions", "ecert"]);
 }
 
-/// Outbox, inbox, data folder and a test CA in `d`.
+/// Settings naming `cas` as the counter's CAs (in the config folder the tests give `ecert`).
+fn counter_cas(d: &Path, cas: &[&Path]) {
+    let config = d.join("data").join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let settings = serde_json::json!({ "counter_cas": cas });
+    std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
+}
+
+/// Outbox, inbox, data folder and a test CA in `d`, set as the counter's CA.
 fn counter_folders(d: &Path) {
     for sub in ["outbox", "inbox", "data"] {
         std::fs::create_dir_all(d.join(sub)).unwrap();
@@ -97,6 +108,7 @@ fn counter_folders(d: &Path) {
     openssl(d, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj",
         "/CN=Counter Test e-Cert CA/O=Rig", "-keyout", "ca.key", "-out", "ca.pem",
         "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+    counter_cas(d, &[&d.join("ca.pem")]);
 }
 
 #[test]
@@ -109,8 +121,7 @@ fn counter_enroll_renew_remove_with_receipts_and_audit() {
     let counter = Counter { rig: &rig, data: &d.join("data") };
     let outbox = d.join("outbox");
     let inbox = d.join("inbox");
-    let ca = d.join("ca.pem");
-    let (outbox, inbox, ca) = (outbox.to_str().unwrap(), inbox.to_str().unwrap(), ca.to_str().unwrap());
+    let (outbox, inbox) = (outbox.to_str().unwrap(), inbox.to_str().unwrap());
     let pin = "123456\n";
 
     // Nothing happens before an operator signs in.
@@ -126,12 +137,11 @@ fn counter_enroll_renew_remove_with_receipts_and_audit() {
         "--outbox", outbox], pin), "enroll");
     let first = job_id(&out);
     // Collecting before the CA answered says so and changes nothing.
-    let early = counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin);
+    let early = counter.ecert(&["counter", "collect", "--inbox", inbox], pin);
     assert!(!early.status.success());
     assert!(String::from_utf8_lossy(&early.stderr).contains("not in the inbox yet"));
     issue(d, &first);
-    let receipt =
-        stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin), "collect");
+    let receipt = stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox], pin), "collect");
     assert!(receipt.contains("stored and verified"), "{receipt}");
     assert!(receipt.contains("op-17") && receipt.contains("Chan Tai Man"));
     assert!(!receipt.contains("123456"), "no PIN on a receipt");
@@ -146,8 +156,7 @@ fn counter_enroll_renew_remove_with_receipts_and_audit() {
     let second = job_id(&out);
     assert!(peer_reads(&rig, "83").is_some(), "the old e-Cert stays while the renewal is pending");
     issue(d, &second);
-    let receipt =
-        stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin), "collect");
+    let receipt = stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox], pin), "collect");
     assert!(receipt.contains("previous e-Cert in 83 removed"), "{receipt}");
     assert!(peer_reads(&rig, "84").is_some());
     assert!(peer_reads(&rig, "83").is_none());
@@ -174,11 +183,23 @@ fn counter_enroll_renew_remove_with_receipts_and_audit() {
     // The audit log: intact, every step there, no PIN, no card identifier.
     let log = d.join("data").join("audit.jsonl");
     let verified = stdout_ok(&counter.ecert(&["audit", "verify", log.to_str().unwrap()], ""), "audit verify");
-    assert!(verified.contains("intact, 8 records"), "{verified}");
+    // sign-in, (enroll-request, collect ×2 early + good, enroll-request, collect, remove) as
+    // intent + outcome, sign-out.
+    assert!(verified.contains("intact, 14 records (keyed)"), "{verified}");
+    assert!(verified.contains("checkpoint: record 14"), "{verified}");
     let text = std::fs::read_to_string(&log).unwrap();
-    for action in ["sign-in", "enroll-request", "enroll-store", "remove", "sign-out"] {
-        assert!(text.contains(&format!("\"action\":\"{action}\"")), "{action} audited");
-    }
+    let records: Vec<ecert::ops::audit::Record> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let got: Vec<(&str, &str)> = records.iter().map(|r| (r.action.as_str(), r.result.as_str())).collect();
+    #[rustfmt::skip]
+    assert_eq!(got, [("sign-in", "ok"),
+        ("enroll-request", "intent"), ("enroll-request", "ok"),
+        ("enroll-store", "intent"), ("enroll-store", "failed"),
+        ("enroll-store", "intent"), ("enroll-store", "ok"),
+        ("enroll-request", "intent"), ("enroll-request", "ok"),
+        ("enroll-store", "intent"), ("enroll-store", "ok"),
+        ("remove", "intent"), ("remove", "ok"),
+        ("sign-out", "ok")][..]);
     assert!(!text.contains("123456"));
     let tokens: serde_json::Value =
         serde_json::from_slice(&counter.ecert(&["tokens", "--json", "--no-pkcs11"], "").stdout).unwrap();
@@ -204,8 +225,8 @@ fn card_killed_during_collect_loses_nothing() {
     let d = dir.path();
     counter_folders(d);
     let counter = Counter { rig: &rig, data: &d.join("data") };
-    let (outbox, inbox, ca) = (d.join("outbox"), d.join("inbox"), d.join("ca.pem"));
-    let (outbox, inbox, ca) = (outbox.to_str().unwrap(), inbox.to_str().unwrap(), ca.to_str().unwrap());
+    let (outbox, inbox) = (d.join("outbox"), d.join("inbox"));
+    let (outbox, inbox) = (outbox.to_str().unwrap(), inbox.to_str().unwrap());
     let pin = "123456\n";
     stdout_ok(&counter.ecert(&["counter", "sign-in", "op-kill"], ""), "sign-in");
     // Slots left over by an earlier, interrupted run of this test are cleared first.
@@ -222,7 +243,7 @@ fn card_killed_during_collect_loses_nothing() {
     let job = job_id(&stdout_ok(&counter.ecert(&["counter", "enroll", "--slot", "85", "--subject", subject,
         "--outbox", outbox], pin), "enroll"));
     issue(d, &job);
-    stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin), "collect");
+    stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox], pin), "collect");
     let old = peer_reads(&rig, "85").expect("old e-Cert in 85");
     let old_pem = d.join("old.pem");
     std::fs::write(&old_pem, &old).unwrap();
@@ -234,17 +255,7 @@ fn card_killed_during_collect_loses_nothing() {
             "--outbox", outbox], pin), "renew request"));
         issue(d, &job);
         let mut child = common::ecert()
-            .args([
-                "counter",
-                "collect",
-                "--inbox",
-                inbox,
-                "--anchor",
-                ca,
-                "--token",
-                &rig.piv_reader,
-                "--pin-stdin",
-            ])
+            .args(["counter", "collect", "--inbox", inbox, "--token", &rig.piv_reader, "--pin-stdin"])
             .env("ECERT_PKCS11_MODULES", "")
             .env("ECERT_DATA_DIR", counter.data)
             .env("ECERT_CONFIG_DIR", counter.data.join("config"))
@@ -269,10 +280,7 @@ fn card_killed_during_collect_loses_nothing() {
         let out = counter.ecert(&["counter", verb], pin);
         let said = String::from_utf8_lossy(&out.stdout).into_owned();
         if said.contains("waiting for the issued certificate") {
-            stdout_ok(
-                &counter.ecert(&["counter", "collect", "--inbox", inbox, "--anchor", ca], pin),
-                "collect",
-            );
+            stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox], pin), "collect");
         }
         assert!(
             out.status.success()
@@ -295,4 +303,66 @@ fn card_killed_during_collect_loses_nothing() {
         "--confirm", "85"], pin), "remove");
     let log = d.join("data").join("audit.jsonl");
     stdout_ok(&counter.ecert(&["audit", "verify", log.to_str().unwrap()], ""), "audit verify");
+}
+
+/// The test CA is a trusted anchor (added by the user) but not one of the counter's CAs:
+/// the issued certificate is refused and slot 87 stays empty; with the counter's CAs set to
+/// another CA it is refused too; named as a counter CA, the same certificate is stored.
+#[test]
+fn collect_accepts_only_the_counter_cas_not_any_trusted_anchor() {
+    let rig = common::rig();
+    let _card = common::card_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    counter_folders(d);
+    let counter = Counter { rig: &rig, data: &d.join("data") };
+    let (outbox, inbox) = (d.join("outbox"), d.join("inbox"));
+    let (outbox, inbox) = (outbox.to_str().unwrap(), inbox.to_str().unwrap());
+    let pin = "123456\n";
+    if peer_reads(&rig, "87").is_some() {
+        let backup = d.join("left-87.der");
+        #[rustfmt::skip]
+        stdout_ok(&counter.ecert(&["delete", "--slot", "87", "--backup", backup.to_str().unwrap(), "--yes",
+            "--token", &rig.piv_reader, "--pin-stdin"], pin), "clear 87");
+    }
+    stdout_ok(&counter.ecert(&["counter", "sign-in", "op-ca"], ""), "sign-in");
+    #[rustfmt::skip]
+    let job = job_id(&stdout_ok(&counter.ecert(&["counter", "enroll", "--slot", "87", "--subject",
+        "CN=Wong Siu Wai,O=Hongkong Post e-Cert (Personal),C=HK", "--outbox", outbox], pin), "enroll"));
+    issue(d, &job);
+    // The user trusts the test CA as an anchor; the counter's CAs are the defaults.
+    stdout_ok(&counter.ecert(&["anchors", "add", d.join("ca.pem").to_str().unwrap(), "--yes"], ""), "anchor");
+    counter_cas(d, &[]);
+    let refused = counter.ecert(&["counter", "collect", "--inbox", inbox], pin);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("does not verify"), "{refused:?}");
+    assert!(peer_reads(&rig, "87").is_none(), "nothing stored from a CA that is not the counter's");
+    // Another CA named as the counter's: refused as well.
+    #[rustfmt::skip]
+    openssl(d, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=Other CA",
+        "-keyout", "other.key", "-out", "other.pem", "-addext", "basicConstraints=critical,CA:true"]);
+    counter_cas(d, &[&d.join("other.pem")]);
+    assert!(!counter.ecert(&["counter", "collect", "--inbox", inbox], pin).status.success());
+    assert!(peer_reads(&rig, "87").is_none());
+    // Named as a counter CA, the same certificate is stored.
+    counter_cas(d, &[&d.join("ca.pem")]);
+    stdout_ok(&counter.ecert(&["counter", "collect", "--inbox", inbox], pin), "collect");
+    let stored = peer_reads(&rig, "87").expect("stored in 87");
+    let issued = std::fs::read_to_string(d.join("inbox").join(format!("{job}.pem"))).unwrap();
+    assert_eq!(stored.trim(), issued.trim());
+    // Each refusal is an intent and a failed outcome with the error's id.
+    let log = d.join("data").join("audit.jsonl");
+    let records: Vec<ecert::ops::audit::Record> =
+        std::fs::read_to_string(&log).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let failed: Vec<_> =
+        records.iter().filter(|r| r.action == "enroll-store" && r.result == "failed").collect();
+    assert_eq!(failed.len(), 2);
+    assert!(
+        failed.iter().all(|r| r.detail.as_deref().is_some_and(|d| d.contains("error=err-"))),
+        "{failed:?}"
+    );
+    let backup = d.join("87.der");
+    #[rustfmt::skip]
+    stdout_ok(&counter.ecert(&["counter", "remove", "--slot", "87", "--backup", backup.to_str().unwrap(), "--yes",
+        "--confirm", "87"], pin), "remove");
 }

@@ -382,6 +382,7 @@ counter-job-waiting = Job { $job }: waiting for the issued certificate.
 counter-job-running = Job { $job }: still running.
 counter-err-file = A counter file could not be read or written.
 counter-err-audit = The action was not recorded in the audit log. Stop and call your supervisor.
+counter-err-intent = The action could not be recorded in the audit log, so the card was not touched. Stop and call your supervisor.
 counter-err-backup-exists = a file is already there; choose another backup file
 title-counter-log = This session's audit records
 counter-no-log = Nothing recorded in this session yet.

@@ -382,6 +382,7 @@ counter-job-waiting = 工作 { $job }：正在等待已签发的证书。
 counter-job-running = 工作 { $job }：仍在进行。
 counter-err-file = 无法读取或写入柜台的文件。
 counter-err-audit = 此项操作未能记录在审计日志中。请停止操作并通知主管。
+counter-err-intent = 此项操作未能记录在审计日志中，因此没有改动卡。请停止操作并通知主管。
 counter-err-backup-exists = 该处已有文件，请选择另一个备份文件
 title-counter-log = 本次会话的审计记录
 counter-no-log = 本次会话尚未有记录。

@@ -382,6 +382,7 @@ counter-job-waiting = 工作 { $job }：正在等待已簽發的證書。
 counter-job-running = 工作 { $job }：仍在進行。
 counter-err-file = 無法讀取或寫入櫃位的檔案。
 counter-err-audit = 這項操作未能記錄在審計記錄中。請停止操作並通知主管。
+counter-err-intent = 這項操作未能記錄在審計記錄中，因此沒有改動卡。請停止操作並通知主管。
 counter-err-backup-exists = 該處已有檔案，請選擇另一個備份檔案
 title-counter-log = 今次使用期間的審計記錄
 counter-no-log = 今次使用期間尚未有記錄。

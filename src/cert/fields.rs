@@ -320,10 +320,13 @@ pub fn attribute_text(value: &Any) -> Option<String> {
         Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
             let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-            (bytes.len() % 2 == 0).then(|| char::decode_utf16(units).collect::<Result<String, _>>().ok())?
+            bytes
+                .len()
+                .is_multiple_of(2)
+                .then(|| char::decode_utf16(units).collect::<Result<String, _>>().ok())?
         }
         // UniversalString is tag 28, which `der` has no variant for.
-        _ if value.tag().number().value() == 28 && bytes.len() % 4 == 0 => bytes
+        _ if value.tag().number().value() == 28 && bytes.len().is_multiple_of(4) => bytes
             .chunks_exact(4)
             .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
             .collect(),

@@ -3,8 +3,9 @@
 //! from the inbox, checked and stored, receipt written), remove (backup first, location typed
 //! again), or finish / undo the card's interrupted job. Card work goes to the service as
 //! `Operation::Workflow`; the operator file, journal look-up, folders, audit records and
-//! receipts ([`ecert::ops::counter`]) are file work run in a `Task`. Every action is recorded
-//! in the audit log as `ecert counter` records it.
+//! receipts ([`ecert::ops::counter`]) are file work run in a `Task`. Every card action is
+//! recorded in the audit log as `ecert counter` records it: an intent before the card work is
+//! sent (none written, nothing sent) and the outcome after.
 
 mod card_work;
 mod glue;
@@ -14,7 +15,7 @@ mod work;
 use std::path::PathBuf;
 
 use ecert::i18n;
-use ecert::ops::counter::Counter;
+use ecert::ops::counter::{Counter, Intent};
 use ecert::piv::KeyAlgorithm;
 use ecert::token::{PinFacts, TokenRef};
 use iced::Task;
@@ -61,8 +62,10 @@ impl Work {
 pub enum Busy {
     /// Signing in or out.
     Operator,
-    /// Folders made / trust anchors read before the card work.
+    /// Folders made / the counter's CAs read before the card work.
     Preparing,
+    /// The intent record is written; the card work goes only once it is.
+    Intending,
     /// The card works.
     Card,
     /// The audit record (and receipt) are written.
@@ -131,8 +134,11 @@ pub enum Msg {
     Start,
     Resume,
     RollBack,
-    /// Folders made and trust anchors read (or why not): the card work can go.
+    /// Folders made and the counter's CAs read (or why not): the intent is recorded next.
     Prepared(Result<Vec<Vec<u8>>, String>),
+    /// The intent record was written (the intent and its audit line), or why not: only
+    /// then does the card work go.
+    Intended(Result<(Intent, String), String>),
     /// The audit record (and receipt) were written, or why not.
     Recorded(Result<Recorded, String>),
     Close,
@@ -145,6 +151,10 @@ struct InFlight {
     token: Option<TokenRef>,
     card: String,
     operator: String,
+    /// The intent record, once written.
+    intent: Option<Intent>,
+    /// The counter's CAs read for a collect (sent with the card work).
+    anchors: Vec<Vec<u8>>,
 }
 
 pub struct CounterPage {
@@ -411,9 +421,11 @@ impl CounterPage {
             Msg::MgmtKey(s) if idle => self.mgmt.set(s.0),
             // A typed key that is not one is said before any file work.
             Msg::Start if self.can_start(card) && self.mgmt.check() => return self.prepare(card),
-            Msg::Resume if self.can_finish_pending(card) => return self.send(Work::Resume, card, Vec::new()),
-            Msg::RollBack if self.can_finish_pending(card) => {
-                return self.send(Work::RollBack, card, Vec::new());
+            Msg::Resume if self.can_finish_pending(card) && self.mgmt.check() => {
+                return self.intend(Work::Resume, card, Vec::new());
+            }
+            Msg::RollBack if self.can_finish_pending(card) && self.mgmt.check() => {
+                return self.intend(Work::RollBack, card, Vec::new());
             }
             Msg::Prepared(Ok(anchors)) if self.busy == Some(Busy::Preparing) => {
                 let work = match self.job {
@@ -421,13 +433,26 @@ impl CounterPage {
                     Job::Collect => Work::Collect,
                     Job::Remove => Work::Remove,
                 };
-                return self.send(work, card, anchors);
+                return self.intend(work, card, anchors);
             }
             Msg::Prepared(Err(e)) if self.busy == Some(Busy::Preparing) => {
                 self.busy = None;
                 self.in_flight = None;
                 self.pin = Zeroizing::default();
                 self.shown = Some(Shown::Failed(i18n::text("counter-err-file"), e));
+            }
+            Msg::Intended(Ok((intent, line))) if self.busy == Some(Busy::Intending) => {
+                self.log.push(line);
+                let Some(flight) = self.in_flight.as_mut() else { return Action::None };
+                flight.intent = Some(intent);
+                let work = flight.work;
+                return self.send(work, card);
+            }
+            Msg::Intended(Err(e)) if self.busy == Some(Busy::Intending) => {
+                self.busy = None;
+                self.in_flight = None;
+                self.pin = Zeroizing::default();
+                self.shown = Some(Shown::Failed(i18n::text("counter-err-intent"), e));
             }
             Msg::Recorded(result) if self.busy == Some(Busy::Recording) => {
                 self.busy = None;

@@ -1,17 +1,48 @@
-//! The counter's tamper-evident audit log: JSON Lines in the data dir, one record per
-//! action, each carrying the SHA-256 of the previous record so that an edited, removed or
-//! reordered line breaks the chain at a line `verify` can name. Records hold no PIN, no name,
-//! no ID number: the card is identified by a salted hash of its identifier.
+//! The counter's tamper-evident audit log: JSON Lines in the data folder, one record per
+//! action. Each record carries a sequence number and an HMAC-SHA-256 tag (RFC 2104) over its
+//! fields and the previous record's tag, keyed with the installation's audit key ([`chain`]),
+//! so an edited, removed, reordered or recomputed record breaks the chain at a line `verify`
+//! can name; a checkpoint kept apart from the log ([`checkpoint`]) shows a tail cut off or the
+//! whole file deleted. Appends hold an exclusive lock on the log across read, check, append
+//! and fsync, so the app and the CLI at once cannot fork the chain; a torn last line (a crash
+//! mid-append) is moved aside and recorded as `repaired`. Records hold no PIN, no name, no ID
+//! number: the card is identified by a salted hash of its identifier.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+mod chain;
+mod checkpoint;
+pub mod file;
+
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Hash of the "previous record" of the first record.
+use chain::Key;
+pub use chain::KEY_FILE;
+pub use checkpoint::{Checkpoint, CHECKPOINT_FILE};
+
+/// Tag of the "previous record" of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The `result` words of a record.
+pub mod result {
+    /// Written before the card is touched: the action is about to run.
+    pub const INTENT: &str = "intent";
+    pub const OK: &str = "ok";
+    pub const FAILED: &str = "failed";
+    /// Something the log itself did or found (a repair, no syslog on this platform).
+    pub const NOTE: &str = "note";
+}
+
+/// The log's own actions.
+pub mod action {
+    /// A torn last line was moved aside; `detail` says how many bytes and where.
+    pub const REPAIRED: &str = "repaired";
+    /// Records are not copied to syslog on this platform although the setting is on.
+    pub const SYSLOG_UNAVAILABLE: &str = "syslog-unavailable";
+}
 
 /// One audited action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,16 +52,34 @@ pub struct Record {
     pub time: String,
     pub operator: String,
     pub action: String,
-    /// SHA-256 (hex) of the card identifier with the log's salt; never the identifier.
+    /// SHA-256 (hex) of the card identifier with the installation's salt; never the identifier.
     pub card: Option<String>,
     pub cert_serial: Option<String>,
     pub cert_issuer: Option<String>,
+    /// [`result`]: intent, ok, failed or note.
     pub result: String,
+    /// What else the record says: the intent an outcome ends, a failure's error id, the
+    /// operator a sign-in replaced, the bytes a repair dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The previous record's tag.
     pub prev: String,
-    pub hash: String,
+    /// Legacy (unkeyed) logs: the record's plain SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    /// HMAC-SHA-256 with the installation's audit key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
 }
 
-/// What the caller fills in; the log adds sequence, time and hashes.
+impl Record {
+    /// The tag the next record chains to.
+    pub fn tag(&self) -> &str {
+        self.mac.as_deref().or(self.hash.as_deref()).unwrap_or("")
+    }
+}
+
+/// What the caller fills in; the log adds sequence, time and tags.
 #[derive(Clone, Debug, Default)]
 pub struct Entry {
     pub operator: String,
@@ -39,6 +88,7 @@ pub struct Entry {
     pub cert_serial: Option<String>,
     pub cert_issuer: Option<String>,
     pub result: String,
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,140 +99,372 @@ pub enum AuditError {
     /// Line `line` (1-based) is not a record.
     #[error("line {line} is not a valid record")]
     Malformed { line: usize },
-    /// Line `line`'s content does not hash to its stored hash: it was edited.
+    /// Line `line`'s content does not match its tag: it was edited or recomputed.
     #[error("line {line} was edited")]
     Edited { line: usize },
     /// Line `line` does not follow the line before it: a record was removed or reordered.
     #[error("line {line} does not follow line {}: a record was removed or moved", line - 1)]
     Broken { line: usize },
+    /// The log holds keyed records but the key is not there.
+    #[error("the audit key {path:?} is missing: keyed records cannot be checked without it")]
+    KeyMissing { path: PathBuf },
+    /// An unkeyed (legacy) record after keyed ones: written by someone without the key.
+    #[error("line {line} is unkeyed after keyed records: it was not written by this installation")]
+    Downgrade { line: usize },
+    /// The checkpoint says the log reached record `expected`; it ends at `found`.
+    #[error(
+        "the log ends at record {found} but its checkpoint says {expected}: records were cut off the end"
+    )]
+    Truncated { expected: u64, found: u64 },
+    /// The checkpoint says the log had `expected` records; the file is gone.
+    #[error("the log is missing but its checkpoint says it had {expected} records: it was deleted")]
+    Deleted { expected: u64 },
+    /// Record `seq` is not the one the checkpoint saw: the log was rewritten.
+    #[error("record {seq} is not the one the checkpoint saw: the log was rewritten")]
+    Rewritten { seq: u64 },
 }
 
-fn record_hash(r: &Record) -> String {
-    let mut h = Sha256::new();
-    for field in [
-        r.seq.to_string().as_str(),
-        &r.time,
-        &r.operator,
-        &r.action,
-        r.card.as_deref().unwrap_or(""),
-        r.cert_serial.as_deref().unwrap_or(""),
-        r.cert_issuer.as_deref().unwrap_or(""),
-        &r.result,
-        &r.prev,
-    ] {
-        // Length-prefixed so field boundaries cannot be shifted.
-        h.update((field.len() as u64).to_be_bytes());
-        h.update(field.as_bytes());
-    }
-    hex::encode(h.finalize())
+/// What `check` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub records: Vec<Record>,
+    /// How many records (at the start) are legacy: plain hashes, no key.
+    pub legacy: usize,
+    /// The sequence number the checkpoint confirmed, if a checkpoint for this log was there.
+    pub checkpoint: Option<u64>,
 }
 
 /// An append-only log file.
 pub struct AuditLog {
     path: PathBuf,
     salt: String,
+    key: PathBuf,
+    checkpoint: Option<PathBuf>,
     /// A syslog socket (RFC 5424 over a Unix datagram socket, e.g. `/dev/log`, which
-    /// journald also reads) each record is copied to after it is safely on disk.
+    /// journald also reads) each record and checkpoint is copied to after it is on disk.
     forward: Option<PathBuf>,
+}
+
+fn data_dir() -> Option<PathBuf> {
+    std::env::var_os("ECERT_DATA_DIR").map(PathBuf::from).or_else(|| {
+        directories::ProjectDirs::from("hk", "ecert", "ecert-manager").map(|d| d.data_dir().to_owned())
+    })
 }
 
 /// The log's usual place: `<data dir>/audit.jsonl` (`ECERT_DATA_DIR` overrides the dir).
 pub fn default_path() -> Option<PathBuf> {
-    let dir = std::env::var_os("ECERT_DATA_DIR").map(PathBuf::from).or_else(|| {
-        directories::ProjectDirs::from("hk", "ecert", "ecert-manager").map(|d| d.data_dir().to_owned())
-    })?;
-    Some(dir.join("audit.jsonl"))
+    data_dir().map(|d| d.join("audit.jsonl"))
+}
+
+/// The checkpoint's usual place: `<config dir>/audit-checkpoint.json` (`ECERT_CONFIG_DIR`
+/// overrides), apart from the data folder that holds the log.
+pub fn default_checkpoint() -> Option<PathBuf> {
+    crate::settings::config_dir().map(|d| d.join(CHECKPOINT_FILE))
 }
 
 /// The standard syslog socket on Linux.
 pub const SYSLOG_SOCKET: &str = "/dev/log";
 
+/// Whether this platform can copy records to syslog (Unix: yes; Windows: no).
+pub const SYSLOG_AVAILABLE: bool = file::SYSLOG_AVAILABLE;
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    abs(a) == abs(b)
+}
+
+/// Checks the chain in `text`: each record's tag (keyed, or legacy plain hash before any
+/// keyed record), sequence and link. Returns the records and how many are legacy.
+fn check_chain(text: &str, key: Option<&Key>, key_path: &Path) -> Result<(Vec<Record>, usize), AuditError> {
+    let mut out: Vec<Record> = Vec::new();
+    let mut legacy = 0;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let r: Record = serde_json::from_str(line).map_err(|_| AuditError::Malformed { line: n })?;
+        match (&r.mac, &r.hash) {
+            (Some(mac), None) => {
+                let key = key.ok_or_else(|| AuditError::KeyMissing { path: key_path.to_owned() })?;
+                if !key.check(&r, mac) {
+                    return Err(AuditError::Edited { line: n });
+                }
+            }
+            (None, Some(hash)) => {
+                if legacy < out.len() {
+                    return Err(AuditError::Downgrade { line: n });
+                }
+                if r.detail.is_some() {
+                    return Err(AuditError::Malformed { line: n });
+                }
+                if chain::legacy_hash(&r) != *hash {
+                    return Err(AuditError::Edited { line: n });
+                }
+                legacy += 1;
+            }
+            _ => return Err(AuditError::Malformed { line: n }),
+        }
+        let (want_seq, want_prev) = out.last().map_or((1, GENESIS), |p| (p.seq + 1, p.tag()));
+        if r.seq != want_seq || r.prev != want_prev {
+            return Err(AuditError::Broken { line: n });
+        }
+        out.push(r);
+    }
+    Ok((out, legacy))
+}
+
+/// Whether the records reach the checkpoint and hold the record it saw.
+fn against(records: &[Record], cp: &Checkpoint, file_exists: bool) -> Result<(), AuditError> {
+    if cp.seq == 0 {
+        return Ok(());
+    }
+    if !file_exists {
+        return Err(AuditError::Deleted { expected: cp.seq });
+    }
+    let found = records.last().map_or(0, |r| r.seq);
+    if found < cp.seq {
+        return Err(AuditError::Truncated { expected: cp.seq, found });
+    }
+    let seen = usize::try_from(cp.seq - 1).ok().and_then(|i| records.get(i));
+    if seen.is_none_or(|r| r.tag() != cp.mac) {
+        return Err(AuditError::Rewritten { seq: cp.seq });
+    }
+    Ok(())
+}
+
+/// Splits the log's bytes into the complete records and a torn tail: bytes after the last
+/// newline, or a last line that is not a record (a crash mid-append; a power cut can leave
+/// zeros).
+fn split_torn(bytes: &[u8]) -> (usize, usize) {
+    let end = bytes.len();
+    let last_nl = bytes.iter().rposition(|b| *b == b'\n');
+    if end > 0 && bytes[end - 1] != b'\n' {
+        let good = last_nl.map_or(0, |i| i + 1);
+        return (good, end - good);
+    }
+    // Ends with a newline: is the last line a record?
+    let Some(nl) = last_nl else { return (0, 0) };
+    let start = bytes[..nl].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let line = &bytes[start..nl];
+    if serde_json::from_slice::<Record>(line).is_ok() {
+        (end, 0)
+    } else {
+        (start, end - start)
+    }
+}
+
 impl AuditLog {
-    /// Opens (or starts) the log at `path`. `salt` keys the card-identifier hashes; keep it
-    /// with the installation, not in the log.
+    /// Opens (or starts) the log at `path`, its key next to it ([`KEY_FILE`]). `salt` keys
+    /// the card-identifier hashes; keep it with the installation, not in the log.
     pub fn open(path: &Path, salt: &str) -> Self {
-        Self { path: path.to_owned(), salt: salt.to_owned(), forward: None }
+        Self {
+            path: path.to_owned(),
+            salt: salt.to_owned(),
+            key: path.with_file_name(KEY_FILE),
+            checkpoint: None,
+            forward: None,
+        }
     }
 
-    /// Also copies every new record to the syslog socket at `socket` (an organisation's log
-    /// pipeline can collect it there). The file stays the record of truth: a socket that is
-    /// missing or full never stops an append.
+    /// Keeps (and checks against) a checkpoint at `path`, which should be in another folder.
+    #[must_use]
+    pub fn with_checkpoint(mut self, path: &Path) -> Self {
+        self.checkpoint = Some(path.to_owned());
+        self
+    }
+
+    /// Reads the key at `path` instead of next to the log.
+    #[must_use]
+    pub fn with_key(mut self, path: &Path) -> Self {
+        path.clone_into(&mut self.key);
+        self
+    }
+
+    /// Also copies every new record, and the checkpoint, to the syslog socket at `socket`
+    /// (an organisation's log pipeline can collect it there). The file stays the record of
+    /// truth: a socket that is missing or full never stops an append. Unix only: on other
+    /// platforms nothing is sent ([`SYSLOG_AVAILABLE`]).
     #[must_use]
     pub fn forwarding_to(mut self, socket: &Path) -> Self {
         self.forward = Some(socket.to_owned());
         self
     }
 
-    fn forward(&self, record: &Record, line: &str) {
-        let Some(socket) = &self.forward else { return };
-        // RFC 5424: <PRI>VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG, facility
-        // auth (4), severity notice (5) → PRI 37.
-        let message = format!("<37>1 {} - ecert-manager - audit - {}", record.time, line.trim_end());
-        if let Ok(sock) = std::os::unix::net::UnixDatagram::unbound() {
-            let _ = sock.send_to(message.as_bytes(), socket);
-        }
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn key_path(&self) -> &Path {
+        &self.key
+    }
+
+    /// The card hash a record holds for `card_id` (salted with the installation's salt).
+    pub fn card_hash(&self, card_id: &str) -> String {
+        hex::encode(Sha256::digest(format!("{}:{card_id}", self.salt)))
     }
 
     fn io(&self, e: &std::io::Error) -> AuditError {
         AuditError::Io { path: self.path.clone(), detail: e.to_string() }
     }
 
-    /// Appends one record and fsyncs it before returning.
-    pub fn append(&self, entry: &Entry, now_unix: u64) -> Result<Record, AuditError> {
-        let (seq, prev) = match self.verify()?.last() {
-            Some(last) => (last.seq + 1, last.hash.clone()),
-            None => (1, GENESIS.to_owned()),
-        };
-        let card =
-            entry.card_id.as_ref().map(|id| hex::encode(Sha256::digest(format!("{}:{id}", self.salt))));
-        let mut record = Record {
-            seq,
-            time: rfc3339(now_unix),
-            operator: entry.operator.clone(),
-            action: entry.action.clone(),
-            card,
-            cert_serial: entry.cert_serial.clone(),
-            cert_issuer: entry.cert_issuer.clone(),
-            result: entry.result.clone(),
-            prev,
-            hash: String::new(),
-        };
-        record.hash = record_hash(&record);
-        let mut line = serde_json::to_string(&record)
-            .map_err(|e| AuditError::Io { path: self.path.clone(), detail: e.to_string() })?;
-        line.push('\n');
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| self.io(&e))?;
-        }
-        let mut f = OpenOptions::new().create(true).append(true).open(&self.path).map_err(|e| self.io(&e))?;
-        f.write_all(line.as_bytes()).map_err(|e| self.io(&e))?;
-        f.sync_all().map_err(|e| self.io(&e))?;
-        self.forward(&record, &line);
-        Ok(record)
+    fn io_at(path: &Path) -> impl Fn(std::io::Error) -> AuditError + '_ {
+        move |e| AuditError::Io { path: path.to_owned(), detail: e.to_string() }
     }
 
-    /// Reads and checks the whole chain; returns the records or the first broken line.
-    pub fn verify(&self) -> Result<Vec<Record>, AuditError> {
-        let f = match File::open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+    /// The checkpoint for this log, if one is kept and names this log.
+    fn load_checkpoint(&self) -> Result<Option<Checkpoint>, AuditError> {
+        let Some(path) = &self.checkpoint else { return Ok(None) };
+        let cp = Checkpoint::load(path).map_err(Self::io_at(path))?;
+        Ok(cp.filter(|c| same_file(&c.log, &self.path)))
+    }
+
+    /// Appends one record and fsyncs it before returning.
+    pub fn append(&self, entry: &Entry, now_unix: u64) -> Result<Record, AuditError> {
+        let mut records = self.append_with(now_unix, |_| Ok(vec![entry.clone()]))?;
+        records
+            .pop()
+            .ok_or_else(|| AuditError::Io { path: self.path.clone(), detail: "nothing appended".into() })
+    }
+
+    /// Under the log's exclusive lock: repairs a torn last line, checks the chain and the
+    /// checkpoint, asks `make` (given the records so far) for the entries to append, appends
+    /// them in one write, fsyncs, and moves the checkpoint on. Returns the records written
+    /// (a `repaired` record first when the log was repaired).
+    pub fn append_with(
+        &self,
+        now_unix: u64,
+        make: impl FnOnce(&[Record]) -> Result<Vec<Entry>, AuditError>,
+    ) -> Result<Vec<Record>, AuditError> {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            file::private_dir(dir).map_err(Self::io_at(dir))?;
+        }
+        let mut f = file::private_options()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&self.path)
+            .map_err(|e| self.io(&e))?;
+        f.lock().map_err(|e| self.io(&e))?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).map_err(|e| self.io(&e))?;
+        let (good, torn) = split_torn(&bytes);
+        let repaired = if torn > 0 { Some(self.move_aside(&f, &bytes, good)?) } else { None };
+        let text = std::str::from_utf8(&bytes[..good]).map_err(|_| AuditError::Malformed { line: 1 })?;
+        let key = match Key::load(&self.key).map_err(Self::io_at(&self.key))? {
+            Some(k) => k,
+            None if text.contains("\"mac\":") => {
+                return Err(AuditError::KeyMissing { path: self.key.clone() })
+            }
+            None => Key::create(&self.key).map_err(Self::io_at(&self.key))?,
+        };
+        let (records, _) = check_chain(text, Some(&key), &self.key)?;
+        let cp = self.load_checkpoint()?;
+        if let Some(cp) = &cp {
+            against(&records, cp, true)?;
+        }
+        let mut entries = make(&records)?;
+        if let Some((dropped, aside)) = repaired {
+            let operator = entries.first().map(|e| e.operator.clone()).unwrap_or_default();
+            let detail = format!("dropped {dropped} bytes of a torn last line; kept in {aside}");
+            let note = Entry {
+                operator,
+                action: action::REPAIRED.into(),
+                result: result::NOTE.into(),
+                detail: Some(detail),
+                ..Entry::default()
+            };
+            entries.insert(0, note);
+        }
+        let (mut seq, mut prev) =
+            records.last().map_or((1, GENESIS.to_owned()), |l| (l.seq + 1, l.tag().to_owned()));
+        let mut written = Vec::new();
+        let mut lines = String::new();
+        for entry in entries {
+            let mut record = Record {
+                seq,
+                time: rfc3339(now_unix),
+                operator: entry.operator,
+                action: entry.action,
+                card: entry.card_id.map(|id| self.card_hash(&id)),
+                cert_serial: entry.cert_serial,
+                cert_issuer: entry.cert_issuer,
+                result: entry.result,
+                detail: entry.detail,
+                prev,
+                hash: None,
+                mac: None,
+            };
+            record.mac = Some(key.tag(&record));
+            lines.push_str(&serde_json::to_string(&record).map_err(|e| self.io(&std::io::Error::other(e)))?);
+            lines.push('\n');
+            prev = record.mac.clone().unwrap_or_default();
+            seq += 1;
+            written.push(record);
+        }
+        f.write_all(lines.as_bytes()).map_err(|e| self.io(&e))?;
+        f.sync_all().map_err(|e| self.io(&e))?;
+        let Some(last) = written.last() else { return Ok(written) };
+        let cp = Checkpoint {
+            log: std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone()),
+            seq: last.seq,
+            mac: last.tag().to_owned(),
+            time: last.time.clone(),
+        };
+        if let Some(path) = &self.checkpoint {
+            cp.save(path).map_err(Self::io_at(path))?;
+        }
+        if let Some(socket) = &self.forward {
+            for (record, line) in written.iter().zip(lines.lines()) {
+                // RFC 5424: <PRI>VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG,
+                // facility auth (4), severity notice (5) → PRI 37.
+                file::send_syslog(socket, &format!("<37>1 {} - ecert-manager - audit - {line}", record.time));
+            }
+            file::send_syslog(socket, &cp.syslog_line());
+        }
+        Ok(written)
+    }
+
+    /// Moves the torn tail (from `good` on) to `<log>.torn-<n>` and cuts it off the log;
+    /// returns the bytes dropped and the file they were kept in.
+    fn move_aside(&self, f: &File, bytes: &[u8], good: usize) -> Result<(usize, String), AuditError> {
+        let torn = &bytes[good..];
+        let mut n = 1u32;
+        let aside = loop {
+            let name =
+                format!("{}.torn-{n}", self.path.file_name().and_then(|s| s.to_str()).unwrap_or("audit"));
+            let candidate = self.path.with_file_name(&name);
+            match file::create_new_private(&candidate, torn) {
+                Ok(()) => break name,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+                Err(e) => return Err(Self::io_at(&candidate)(e)),
+            }
+        };
+        f.set_len(good as u64).map_err(|e| self.io(&e))?;
+        f.sync_all().map_err(|e| self.io(&e))?;
+        Ok((torn.len(), aside))
+    }
+
+    /// Reads and checks the whole chain, and the checkpoint when one is kept for this log.
+    pub fn check(&self) -> Result<Report, AuditError> {
+        let cp = self.load_checkpoint()?;
+        let text = match File::open(&self.path) {
+            Ok(mut f) => {
+                let mut s = String::new();
+                f.read_to_string(&mut s).map_err(|e| self.io(&e))?;
+                Some(s)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(self.io(&e)),
         };
-        let mut out: Vec<Record> = Vec::new();
-        for (i, line) in BufReader::new(f).lines().enumerate() {
-            let n = i + 1;
-            let line = line.map_err(|e| self.io(&e))?;
-            let r: Record = serde_json::from_str(&line).map_err(|_| AuditError::Malformed { line: n })?;
-            if record_hash(&r) != r.hash {
-                return Err(AuditError::Edited { line: n });
-            }
-            let (want_seq, want_prev) = out.last().map_or((1, GENESIS), |p| (p.seq + 1, p.hash.as_str()));
-            if r.seq != want_seq || r.prev != want_prev {
-                return Err(AuditError::Broken { line: n });
-            }
-            out.push(r);
+        let key = Key::load(&self.key).map_err(Self::io_at(&self.key))?;
+        let (records, legacy) = check_chain(text.as_deref().unwrap_or(""), key.as_ref(), &self.key)?;
+        if let Some(cp) = &cp {
+            against(&records, cp, text.is_some())?;
         }
-        Ok(out)
+        Ok(Report { records, legacy, checkpoint: cp.map(|c| c.seq) })
+    }
+
+    /// The records, checked ([`Self::check`]); the first broken line is the error.
+    pub fn verify(&self) -> Result<Vec<Record>, AuditError> {
+        self.check().map(|r| r.records)
     }
 }
 
@@ -203,91 +485,4 @@ pub fn rfc3339(unix: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(action: &str) -> Entry {
-        Entry {
-            operator: "op-17".into(),
-            action: action.into(),
-            card_id: Some("GUID-1234".into()),
-            cert_serial: Some("0A1B".into()),
-            cert_issuer: Some("CN=Hongkong Post e-Cert CA 2 - 17".into()),
-            result: "ok".into(),
-        }
-    }
-
-    fn log_with(n: u64) -> (tempfile::TempDir, AuditLog) {
-        let dir = tempfile::tempdir().unwrap();
-        let log = AuditLog::open(&dir.path().join("audit.jsonl"), "salt");
-        for i in 0..n {
-            log.append(&entry(&format!("install-{i}")), 1_790_000_000 + i).unwrap();
-        }
-        (dir, log)
-    }
-
-    fn lines(log: &AuditLog) -> Vec<String> {
-        std::fs::read_to_string(&log.path).unwrap().lines().map(str::to_owned).collect()
-    }
-
-    fn write(log: &AuditLog, lines: &[String]) {
-        std::fs::write(&log.path, lines.join("\n") + "\n").unwrap();
-    }
-
-    #[test]
-    fn chain_verifies_and_holds_no_card_identifier() {
-        let (_d, log) = log_with(3);
-        let records = log.verify().unwrap();
-        assert_eq!(records.len(), 3);
-        assert!(!std::fs::read_to_string(&log.path).unwrap().contains("GUID-1234"));
-        assert_eq!(records[0].time, "2026-09-21T14:13:20Z");
-    }
-
-    #[test]
-    fn edit_removal_and_reorder_are_named() {
-        let (_d, log) = log_with(4);
-        let orig = lines(&log);
-        let mut edited = orig.clone();
-        edited[1] = edited[1].replace("\"ok\"", "\"failed\"");
-        write(&log, &edited);
-        assert_eq!(log.verify().unwrap_err(), AuditError::Edited { line: 2 });
-        let mut removed = orig.clone();
-        removed.remove(2);
-        write(&log, &removed);
-        assert_eq!(log.verify().unwrap_err(), AuditError::Broken { line: 3 });
-        let mut swapped = orig.clone();
-        swapped.swap(0, 1);
-        write(&log, &swapped);
-        assert_eq!(log.verify().unwrap_err(), AuditError::Broken { line: 1 });
-        let mut truncated_head = orig;
-        truncated_head.remove(0);
-        write(&log, &truncated_head);
-        assert_eq!(log.verify().unwrap_err(), AuditError::Broken { line: 1 });
-    }
-
-    #[test]
-    fn records_are_forwarded_to_a_syslog_socket() {
-        let dir = tempfile::tempdir().unwrap();
-        let socket = dir.path().join("log.sock");
-        let listener = std::os::unix::net::UnixDatagram::bind(&socket).unwrap();
-        listener.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
-        let log = AuditLog::open(&dir.path().join("audit.jsonl"), "salt").forwarding_to(&socket);
-        let record = log.append(&entry("install"), 1_700_000_000).unwrap();
-        let mut buf = [0u8; 4096];
-        let n = listener.recv(&mut buf).unwrap();
-        let got = std::str::from_utf8(&buf[..n]).unwrap();
-        assert!(got.starts_with("<37>1 2023-11-14T22:13:20Z - ecert-manager - audit - {"), "{got}");
-        assert!(got.contains(&record.hash));
-        // A missing socket does not stop the log.
-        let gone =
-            AuditLog::open(&dir.path().join("audit.jsonl"), "salt").forwarding_to(&dir.path().join("none"));
-        assert_eq!(gone.append(&entry("remove"), 1_700_000_001).unwrap().seq, 2);
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
-    }
-}
+mod tests;

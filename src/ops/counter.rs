@@ -1,12 +1,13 @@
 //! The post-office counter's shared core, used by `ecert counter …` and the app's Counter
-//! page: who is signed in (a one-line state file in the data folder), the hash-chained audit
-//! log ([`super::audit`]) keyed with the installation's salt, recording one counter action the
-//! way the counter records it, and the printable receipt. No device and no GUI here: card
-//! work is the journaled workflow's ([`super::workflow`]).
+//! page: who is signed in (a one-line state file in the data folder), the keyed audit log
+//! ([`super::audit`]) with the installation's salt for card hashes, recording each counter
+//! action as an *intent* before the card is touched and an *outcome* after, the counter's
+//! accepted CAs, and the printable receipt. No device and no GUI here: card work is the
+//! journaled workflow's ([`super::workflow`]).
 
 use std::path::{Path, PathBuf};
 
-use super::audit::{AuditError, AuditLog, Entry, Record};
+use super::audit::{self, file, AuditError, AuditLog, Entry, Record};
 use super::journal::Journal;
 
 /// The audit log's action names as the counter writes them (auditors search for these).
@@ -32,9 +33,9 @@ pub const LOG_FILE: &str = "audit.jsonl";
 /// The result word of an audit record.
 pub fn result_word(ok: bool) -> &'static str {
     if ok {
-        "ok"
+        audit::result::OK
     } else {
-        "failed"
+        audit::result::FAILED
     }
 }
 
@@ -52,34 +53,73 @@ pub enum CounterError {
     Io { path: PathBuf, detail: String },
     #[error(transparent)]
     Audit(#[from] AuditError),
+    /// The intent record could not be written, so the card was not touched.
+    #[error("the action could not be recorded in the audit log, so the card was not touched: {0}")]
+    NotRecorded(AuditError),
+    /// A receipt is already at `path` (or something that is not a plain new file, e.g. a
+    /// symlink): it is never overwritten or followed.
+    #[error("{path}: a file or link is already there; the receipt was not written")]
+    ReceiptExists { path: PathBuf },
+    /// A counter CA file named in Settings could not be read.
+    #[error("counter CA {path}: {detail}")]
+    CounterCa { path: PathBuf, detail: String },
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> CounterError + '_ {
-    move |e| CounterError::Io { path: path.to_owned(), detail: e.to_string() }
+    move |e| CounterError::Io { path: path.to_owned(), detail: format!("{}: {e}", path.display()) }
 }
 
-/// The counter's files in one data folder: operator state, salt, audit log, and the default
-/// outbox / inbox / backup folders under `counter/`.
+/// A counter action recorded as intended (before the card is touched); its outcome
+/// record names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    /// The intent record's sequence number.
+    pub seq: u64,
+    pub operator: String,
+    pub action: String,
+    /// The card identifier (hashed by the log).
+    pub card: Option<String>,
+    /// The intent record's salted card hash (shown shortened on the receipt).
+    pub card_hash: Option<String>,
+}
+
+/// The counter's files in one data folder: operator state, salt, audit key and log, and the
+/// default outbox / inbox / backup folders under `counter/`; the audit checkpoint apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counter {
     dir: PathBuf,
+    checkpoint: PathBuf,
     /// Copy each record to the syslog socket too when Settings say so (`audit_to_syslog`,
     /// read at each record, off the caller's UI thread).
     syslog_as_set: bool,
 }
 
 impl Counter {
-    /// The counter files in `dir` (tests, or a folder chosen by the caller); no syslog copy.
+    /// The counter files in `dir` (tests, or a folder chosen by the caller), the checkpoint
+    /// in `dir/state/`; no syslog copy.
     pub fn at(dir: &Path) -> Self {
-        Self { dir: dir.to_owned(), syslog_as_set: false }
+        Self {
+            dir: dir.to_owned(),
+            checkpoint: dir.join("state").join(audit::CHECKPOINT_FILE),
+            syslog_as_set: false,
+        }
     }
 
-    /// The user's data folder (`ECERT_DATA_DIR` overrides), with syslog copies as set.
+    /// Keeps the audit checkpoint at `path` (another folder than the log's).
+    #[must_use]
+    pub fn with_checkpoint(mut self, path: &Path) -> Self {
+        path.clone_into(&mut self.checkpoint);
+        self
+    }
+
+    /// The user's data folder (`ECERT_DATA_DIR` overrides), the checkpoint in the config
+    /// folder (`ECERT_CONFIG_DIR` overrides), with syslog copies as set.
     pub fn user() -> Result<Self, CounterError> {
         let dir = super::audit::default_path()
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .ok_or(CounterError::NoDataDir)?;
-        Ok(Self { dir, syslog_as_set: true })
+        let checkpoint = audit::default_checkpoint().ok_or(CounterError::NoDataDir)?;
+        Ok(Self { dir, checkpoint, syslog_as_set: true })
     }
 
     pub fn dir(&self) -> &Path {
@@ -88,6 +128,10 @@ impl Counter {
 
     pub fn log_path(&self) -> PathBuf {
         self.dir.join(LOG_FILE)
+    }
+
+    pub fn checkpoint_path(&self) -> &Path {
+        &self.checkpoint
     }
 
     /// The workflow journal folder (`<data dir>/journal`, as [`super::journal::default_dir`]).
@@ -116,23 +160,52 @@ impl Counter {
 
     /// The operator signed in.
     pub fn operator(&self) -> Result<String, CounterError> {
-        std::fs::read_to_string(self.operator_path())
-            .map(|s| s.trim().to_owned())
-            .ok()
-            .filter(|s| !s.is_empty())
-            .ok_or(CounterError::NotSignedIn)
+        read_operator(&self.operator_path()).ok_or(CounterError::NotSignedIn)
     }
 
-    /// Starts a shift: every following action is recorded under `operator`.
+    /// Whether Settings ask for syslog copies (read at each use).
+    fn syslog_wanted(&self) -> bool {
+        self.syslog_as_set && crate::settings::load().is_ok_and(|s| s.audit_to_syslog)
+    }
+
+    /// Starts a shift: every following action is recorded under `operator`. Signing in over
+    /// another operator's shift is recorded with both names (`detail`: `replaces:<other>`).
+    /// On a platform without syslog while the copy is on, a record says so.
     pub fn sign_in(&self, operator: &str, now: u64) -> Result<Record, CounterError> {
         let operator = operator.trim();
         if operator.is_empty() {
             return Err(CounterError::NoOperatorName);
         }
-        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+        let log = self.audit_log()?;
         let path = self.operator_path();
-        std::fs::write(&path, operator).map_err(io(&path))?;
-        self.record(operator, action::SIGN_IN, None, None, result_word(true), now)
+        let no_syslog = self.syslog_wanted() && !audit::SYSLOG_AVAILABLE;
+        let written = log.append_with(now, |_| {
+            // Under the log's lock: who was signed in, and the new shift, as one step.
+            let before = read_operator(&path);
+            file::replace_private(&path, operator.as_bytes())
+                .map_err(|e| AuditError::Io { path: path.clone(), detail: e.to_string() })?;
+            let mut entries = vec![Entry {
+                operator: operator.to_owned(),
+                action: action::SIGN_IN.into(),
+                result: result_word(true).into(),
+                detail: before.filter(|b| b != operator).map(|b| format!("replaces:{b}")),
+                ..Entry::default()
+            }];
+            if no_syslog {
+                entries.push(Entry {
+                    operator: operator.to_owned(),
+                    action: audit::action::SYSLOG_UNAVAILABLE.into(),
+                    result: audit::result::NOTE.into(),
+                    detail: Some("no syslog on this platform; the log file is the only copy".into()),
+                    ..Entry::default()
+                });
+            }
+            Ok(entries)
+        })?;
+        written
+            .into_iter()
+            .find(|r| r.action == action::SIGN_IN)
+            .ok_or_else(|| CounterError::Io { path: self.log_path(), detail: "nothing recorded".into() })
     }
 
     /// Ends the shift; returns who signed out and the audit record.
@@ -144,22 +217,34 @@ impl Counter {
         Ok((operator, record))
     }
 
-    /// The audit log, with the installation's salt for card hashes (made on first use).
-    pub fn audit_log(&self) -> Result<AuditLog, CounterError> {
+    /// The installation's salt for card hashes: random, made on first use, private.
+    fn salt(&self) -> Result<String, CounterError> {
         let salt_path = self.dir.join(SALT_FILE);
-        let salt = if let Ok(s) = std::fs::read_to_string(&salt_path) {
-            s
-        } else {
-            let mut b = [0u8; 16];
-            getrandom::fill(&mut b)
-                .map_err(|e| CounterError::Io { path: salt_path.clone(), detail: e.to_string() })?;
-            let s = hex::encode(b);
-            std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-            std::fs::write(&salt_path, &s).map_err(io(&salt_path))?;
-            s
-        };
-        let mut log = AuditLog::open(&self.log_path(), &salt);
-        if self.syslog_as_set && crate::settings::load().is_ok_and(|s| s.audit_to_syslog) {
+        file::private_dir(&self.dir).map_err(io(&self.dir))?;
+        if let Ok(s) = std::fs::read_to_string(&salt_path) {
+            if !s.trim().is_empty() {
+                return Ok(s);
+            }
+        }
+        let mut b = [0u8; 16];
+        getrandom::fill(&mut b)
+            .map_err(|e| CounterError::Io { path: salt_path.clone(), detail: e.to_string() })?;
+        let s = hex::encode(b);
+        match file::create_new_private(&salt_path, s.as_bytes()) {
+            Ok(()) => Ok(s),
+            // Another process made it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::read_to_string(&salt_path).map_err(io(&salt_path))
+            }
+            Err(e) => Err(io(&salt_path)(e)),
+        }
+    }
+
+    /// The audit log, with the installation's salt for card hashes (made on first use), the
+    /// key next to it, the checkpoint apart, and the syslog copy as set.
+    pub fn audit_log(&self) -> Result<AuditLog, CounterError> {
+        let mut log = AuditLog::open(&self.log_path(), &self.salt()?).with_checkpoint(&self.checkpoint);
+        if self.syslog_wanted() {
             log = log.forwarding_to(Path::new(super::audit::SYSLOG_SOCKET));
         }
         Ok(log)
@@ -177,29 +262,126 @@ impl Counter {
         result: &str,
         now: u64,
     ) -> Result<Record, CounterError> {
-        let summary = cert.and_then(|c| crate::cert::CertSummary::from_der(c).ok());
-        let entry = Entry {
+        let entry = entry(operator, action, card, cert, result, None);
+        Ok(self.audit_log()?.append(&entry, now)?)
+    }
+
+    /// Records that `action` is about to run on `card`: call before the card is touched,
+    /// and touch it only if this succeeds ([`CounterError::NotRecorded`] otherwise).
+    pub fn intend(
+        &self,
+        operator: &str,
+        action: &str,
+        card: Option<&str>,
+        now: u64,
+    ) -> Result<(Intent, Record), CounterError> {
+        let log = self.audit_log().map_err(|e| match e {
+            CounterError::Audit(a) => CounterError::NotRecorded(a),
+            CounterError::Io { path, detail } => CounterError::NotRecorded(AuditError::Io { path, detail }),
+            other => other,
+        })?;
+        let record = log
+            .append(&entry(operator, action, card, None, audit::result::INTENT, None), now)
+            .map_err(CounterError::NotRecorded)?;
+        let intent = Intent {
+            seq: record.seq,
             operator: operator.to_owned(),
             action: action.to_owned(),
-            card_id: card.map(str::to_owned),
-            cert_serial: summary.as_ref().map(|s| s.serial.clone()),
-            cert_issuer: summary.map(|s| s.issuer),
-            result: result.to_owned(),
+            card: card.map(str::to_owned),
+            card_hash: record.card.clone(),
         };
+        Ok((intent, record))
+    }
+
+    /// Records how the intended action ended: `Ok` or the typed error's message id
+    /// (e.g. `err-wrong-pin`), with the certificate stored or removed, if any.
+    pub fn outcome(
+        &self,
+        intent: &Intent,
+        cert: Option<&[u8]>,
+        result: Result<(), &str>,
+        now: u64,
+    ) -> Result<Record, CounterError> {
+        let detail = match result {
+            Ok(()) => format!("intent={}", intent.seq),
+            Err(id) => format!("intent={} error={id}", intent.seq),
+        };
+        let word = result_word(result.is_ok());
+        let entry = entry(&intent.operator, &intent.action, intent.card.as_deref(), cert, word, Some(detail));
         Ok(self.audit_log()?.append(&entry, now)?)
     }
 }
 
-/// The trust anchors the counter checks issued certificates against: the trust store
-/// (bundled and the user's, the system's too if chosen in Settings).
-pub fn default_anchors() -> Vec<Vec<u8>> {
-    let system = crate::settings::load().is_ok_and(|s| s.system_anchors);
-    crate::verify::trust::all(system).0.into_iter().map(|a| a.der).collect()
+/// The id an outcome record gives a failure: the error's message id (`err-wrong-pin`, …);
+/// for errors worded generically (`err-other`) the variant too (`err-other:Chain`), so the
+/// log tells a refused certificate from a pulled card. Never the error's text (it may hold
+/// names).
+pub fn error_id(e: &crate::token::TokenError) -> String {
+    let id = crate::i18n::error_ids(e).0;
+    if id != "err-other" {
+        return id.to_owned();
+    }
+    let debug = match e {
+        crate::token::TokenError::Workflow(w) => format!("{w:?}"),
+        other => format!("{other:?}"),
+    };
+    let variant: String = debug.chars().take_while(char::is_ascii_alphanumeric).collect();
+    format!("{id}:{variant}")
 }
 
-/// The receipt: what was done, for whom (the card's hashed id, shortened), by whom — no
-/// PIN, no key, no card identifier.
-pub fn receipt(j: &Journal, operator: &str, cert: &[u8], now: u64) -> String {
+fn read_operator(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).map(|s| s.trim().to_owned()).ok().filter(|s| !s.is_empty())
+}
+
+fn entry(
+    operator: &str,
+    action: &str,
+    card: Option<&str>,
+    cert: Option<&[u8]>,
+    result: &str,
+    detail: Option<String>,
+) -> Entry {
+    let summary = cert.and_then(|c| crate::cert::CertSummary::from_der(c).ok());
+    Entry {
+        operator: operator.to_owned(),
+        action: action.to_owned(),
+        card_id: card.map(str::to_owned),
+        cert_serial: summary.as_ref().map(|s| s.serial.clone()),
+        cert_issuer: summary.map(|s| s.issuer),
+        result: result.to_owned(),
+        detail,
+    }
+}
+
+/// The CAs the counter accepts issued certificates from: the files named in Settings
+/// (`counter_cas`: issuing CA or root certificates, PEM or DER), or by default the bundled
+/// e-Cert roots (Hongkong Post, eSignTrust) — never the user's own anchors or the system's.
+pub fn counter_anchors() -> Result<Vec<Vec<u8>>, CounterError> {
+    let files = crate::settings::load().map(|s| s.counter_cas).unwrap_or_default();
+    counter_anchors_from(&files)
+}
+
+/// [`counter_anchors`] for the CA files `files` (empty: the bundled roots).
+pub fn counter_anchors_from(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, CounterError> {
+    if files.is_empty() {
+        let bundled = crate::verify::trust::bundled().map_err(|e| CounterError::CounterCa {
+            path: PathBuf::from("(bundled)"),
+            detail: e.to_string(),
+        })?;
+        return Ok(bundled.into_iter().map(|a| a.der).collect());
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let err = |detail: String| CounterError::CounterCa { path: f.clone(), detail };
+        let bytes = std::fs::read(f).map_err(|e| err(e.to_string()))?;
+        out.extend(crate::verify::model::read_certs(&bytes).map_err(|e| err(e.to_string()))?);
+    }
+    Ok(out)
+}
+
+/// The receipt: what was done, for whom (the card's salted hash as the audit log holds it,
+/// shortened), by whom — no PIN, no key, no card identifier.
+pub fn receipt(j: &Journal, operator: &str, card_hash: &str, cert: &[u8], now: u64) -> String {
     let s = crate::cert::CertSummary::from_der(cert).ok();
     let date = super::audit::rfc3339;
     format!(
@@ -216,7 +398,7 @@ pub fn receipt(j: &Journal, operator: &str, cert: &[u8], now: u64) -> String {
          Result:       stored and verified{}\n",
         j.id,
         date(now),
-        j.card.get(..16).unwrap_or(&j.card),
+        card_hash.get(..16).unwrap_or(card_hash),
         j.location,
         s.as_ref().map_or("?".into(), |s| s.subject.clone()),
         s.as_ref().map_or("?".into(), |s| s.serial.clone()),
@@ -227,12 +409,16 @@ pub fn receipt(j: &Journal, operator: &str, cert: &[u8], now: u64) -> String {
     )
 }
 
-/// Writes the receipt as `<dir>/<job id>-receipt.txt`; returns its path.
+/// Writes the receipt as `<dir>/<job id>-receipt.txt` (0600): created new, never over an
+/// existing file and never through a symlink planted there; returns its path.
 pub fn write_receipt(dir: &Path, j: &Journal, text: &str) -> Result<PathBuf, CounterError> {
     let path = dir.join(format!("{}-receipt.txt", j.id));
-    std::fs::write(&path, text)
-        .map_err(|e| CounterError::Io { path: path.clone(), detail: format!("{}: {e}", path.display()) })?;
-    Ok(path)
+    let exists = std::fs::symlink_metadata(&path).is_ok();
+    match file::create_new_private(&path, text.as_bytes()) {
+        Ok(()) => Ok(path),
+        Err(_) if exists => Err(CounterError::ReceiptExists { path }),
+        Err(e) => Err(io(&path)(e)),
+    }
 }
 
 #[cfg(test)]
@@ -278,6 +464,72 @@ mod tests {
     }
 
     #[test]
+    fn a_sign_in_over_another_shift_names_both_operators() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Counter::at(dir.path());
+        let first = c.sign_in("op-17", 1).unwrap();
+        assert_eq!(first.detail, None, "nobody was signed in");
+        let again = c.sign_in("op-17", 2).unwrap();
+        assert_eq!(again.detail, None, "the same operator again replaces nobody");
+        let replaced = c.sign_in("op-42", 3).unwrap();
+        assert_eq!((replaced.operator.as_str(), replaced.action.as_str()), ("op-42", action::SIGN_IN));
+        assert_eq!(replaced.detail.as_deref(), Some("replaces:op-17"));
+        assert_eq!(c.operator().unwrap(), "op-42");
+        assert_eq!(c.audit_log().unwrap().verify().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn intent_is_recorded_before_and_outcome_after_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Counter::at(dir.path());
+        let (intent, first) = c.intend("op-17", action::REMOVE, Some("CARD-GUID-0001"), 5).unwrap();
+        assert_eq!((first.result.as_str(), first.seq), ("intent", 1));
+        assert_eq!(intent.card_hash, first.card);
+        let done = c.outcome(&intent, Some(CERT), Ok(()), 6).unwrap();
+        assert_eq!((done.result.as_str(), done.detail.as_deref()), ("ok", Some("intent=1")));
+        assert_eq!((done.action.as_str(), &done.card), (action::REMOVE, &first.card));
+        let (intent, _) = c.intend("op-17", action::RESUME, Some("CARD-GUID-0001"), 7).unwrap();
+        let failed = c.outcome(&intent, None, Err("err-wrong-pin"), 8).unwrap();
+        assert_eq!(
+            (failed.result.as_str(), failed.detail.as_deref()),
+            ("failed", Some("intent=3 error=err-wrong-pin"))
+        );
+        // A log that cannot take the intent: the caller gets NotRecorded (and must not
+        // touch the card).
+        let log = c.log_path();
+        let text = std::fs::read_to_string(&log).unwrap();
+        std::fs::write(&log, text.replacen("\"ok\"", "\"failed\"", 1)).unwrap();
+        let refused = c.intend("op-17", action::REMOVE, Some("CARD-GUID-0001"), 9);
+        assert!(
+            matches!(refused, Err(CounterError::NotRecorded(AuditError::Edited { line: 2 }))),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn failures_are_recorded_by_id_never_by_text() {
+        use crate::ops::workflow::WorkflowError;
+        use crate::token::TokenError;
+        let chain = TokenError::Workflow(Box::new(WorkflowError::Chain("CN=Chan Tai Man".into())));
+        assert_eq!(error_id(&chain), "err-other:Chain");
+        let wrong = crate::piv::PivError::WrongPin { which: crate::piv::PinRef::Pin, tries_left: Some(2) };
+        assert_eq!(error_id(&TokenError::Piv(wrong)), "err-wrong-pin");
+    }
+
+    #[test]
+    fn counter_cas_default_to_the_bundled_roots_only() {
+        let bundled = counter_anchors_from(&[]).unwrap();
+        assert_eq!(bundled.len(), crate::verify::trust::bundled().unwrap().len());
+        assert!(bundled.iter().any(|a| a == CERT));
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.der");
+        std::fs::write(&ca, CERT).unwrap();
+        assert_eq!(counter_anchors_from(std::slice::from_ref(&ca)).unwrap(), vec![CERT.to_vec()]);
+        let missing = dir.path().join("none.pem");
+        assert!(matches!(counter_anchors_from(&[missing]), Err(CounterError::CounterCa { .. })));
+    }
+
+    #[test]
     fn records_chain_verify_and_hash_the_card_with_the_installation_salt() {
         let dir = tempfile::tempdir().unwrap();
         let c = Counter::at(dir.path());
@@ -286,6 +538,8 @@ mod tests {
         let b = c.record("op-17", action::REMOVE, Some("CARD-GUID-0001"), None, "failed", 3).unwrap();
         // What `ecert audit verify` runs: the chain holds, in order.
         let records = AuditLog::open(&c.log_path(), "").verify().unwrap();
+        assert_eq!(c.audit_log().unwrap().check().unwrap().checkpoint, Some(3), "checkpoint kept apart");
+        assert!(c.checkpoint_path().starts_with(dir.path().join("state")));
         let actions: Vec<&str> = records.iter().map(|r| r.action.as_str()).collect();
         assert_eq!(actions, [action::SIGN_IN, action::ENROLL_STORE, action::REMOVE]);
         assert_eq!(records[1], a);
@@ -308,20 +562,57 @@ mod tests {
     fn receipt_names_the_job_and_certificate_but_holds_no_pin_key_or_card_id() {
         let dir = tempfile::tempdir().unwrap();
         let j = journal();
-        let text = receipt(&j, "op-17", CERT, 1_764_500_000);
+        let card = Counter::at(dir.path()).audit_log().unwrap().card_hash("CARD-GUID-0001");
+        let text = receipt(&j, "op-17", &card, CERT, 1_764_500_000);
         let summary = crate::cert::CertSummary::from_der(CERT).unwrap();
         for want in ["Job:          20261130-abcdef", "Operator:     op-17", "Slot:         9d"] {
             assert!(text.contains(want), "{want} in {text}");
         }
         assert!(text.contains(&summary.serial) && text.contains("2025-11-30T"), "{text}");
-        assert!(text.contains(&format!("Card:         {}…", &j.card[..16])));
+        // The card as the audit log names it (salted per installation), not the journal's
+        // unsalted hash, which is the same at every installation.
+        assert!(text.contains(&format!("Card:         {}…", &card[..16])));
         let key = j.new_key.as_deref().unwrap();
-        for secret in [hex::encode(key), hex::encode_upper(key), "CARD-GUID-0001".into(), j.card.clone()] {
+        for secret in [hex::encode(key), hex::encode_upper(key), "CARD-GUID-0001".into(), j.card[..16].into()]
+        {
             assert!(!text.contains(&secret), "{secret} leaked");
         }
         assert!(!text.to_ascii_lowercase().contains("pin"), "{text}");
         let path = write_receipt(dir.path(), &j, &text).unwrap();
         assert_eq!(path, dir.path().join("20261130-abcdef-receipt.txt"));
-        assert_eq!(std::fs::read_to_string(path).unwrap(), text);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        // Never overwritten.
+        assert_eq!(
+            write_receipt(dir.path(), &j, "other"),
+            Err(CounterError::ReceiptExists { path: path.clone() })
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    /// A symlink planted at the receipt's path (to a file elsewhere, or to nowhere) is not
+    /// followed: the receipt is refused with a clear error and the target is untouched.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_at_the_receipt_path_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = journal();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let at = dir.path().join("20261130-abcdef-receipt.txt");
+        std::os::unix::fs::symlink(&victim, &at).unwrap();
+        let e = write_receipt(dir.path(), &j, "receipt").unwrap_err();
+        assert_eq!(e, CounterError::ReceiptExists { path: at.clone() });
+        assert!(e.to_string().contains("the receipt was not written"), "{e}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        std::fs::remove_file(&at).unwrap();
+        let nowhere = dir.path().join("nowhere");
+        std::os::unix::fs::symlink(&nowhere, &at).unwrap();
+        assert!(matches!(write_receipt(dir.path(), &j, "receipt"), Err(CounterError::ReceiptExists { .. })));
+        assert!(!nowhere.exists(), "nothing created through the link");
     }
 }

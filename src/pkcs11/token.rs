@@ -409,7 +409,7 @@ struct EcdsaSig<'a> {
 
 /// PKCS#11 ECDSA signatures are r‖s; X.509 and openssl want DER SEQUENCE { r, s }.
 fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return None;
     }
     let (r, s) = raw.split_at(raw.len() / 2);

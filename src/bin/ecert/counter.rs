@@ -1,17 +1,18 @@
 //! `ecert counter …`: the post-office counter. An operator signs in; each job walks insert
 //! card → identify → key on card + request to the outbox → issued certificate from the inbox
 //! → verify → stored, with a printable receipt (no PIN, no key material). Removal needs the
-//! slot confirmed twice. Every action goes to the hash-chained audit log.
+//! slot confirmed twice. Every card action goes to the keyed audit log twice: an intent
+//! before the card is touched (no record, no card work) and its outcome after.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use ecert::ops::counter::{self, action, result_word, Counter};
+use ecert::ops::counter::{self, action, Counter, Intent};
 use ecert::ops::journal::{Journal, Status};
 use ecert::ops::workflow::Action;
 use ecert::service::Operation;
-use ecert::token::{Auth, TokenRef};
+use ecert::token::{Auth, TokenError, TokenRef};
 
 use crate::card::{self, Alg, Target};
 use crate::secrets::SecretSource;
@@ -38,13 +39,11 @@ pub enum CounterCommand {
         #[arg(long)]
         outbox: PathBuf,
     },
-    /// Pick up the issued certificate INBOX/<job>.pem, verify it and store it on the card.
+    /// Pick up the issued certificate INBOX/<job>.pem, verify it against the counter's CAs
+    /// (Settings `counter_cas`; default: the bundled e-Cert roots) and store it on the card.
     Collect {
         #[arg(long)]
         inbox: PathBuf,
-        /// Trust anchor file(s) for the check (default: the trust store).
-        #[arg(long = "anchor")]
-        anchors: Vec<PathBuf>,
         /// Folder for the receipt (default: the inbox).
         #[arg(long)]
         receipts: Option<PathBuf>,
@@ -75,15 +74,23 @@ fn operator() -> Result<String, String> {
     counter()?.operator().map_err(|e| e.to_string())
 }
 
-fn record(
-    operator: &str,
-    action: &str,
-    card: Option<&str>,
+/// Records the intent; the card is touched only when this succeeds.
+fn intend(operator: &str, action: &str, card: &str) -> Result<(Counter, Intent), String> {
+    let c = counter()?;
+    let (intent, _) =
+        c.intend(operator, action, Some(card), crate::verify::now()).map_err(|e| e.to_string())?;
+    Ok((c, intent))
+}
+
+/// Records the outcome of `intent`: ok, or the typed error's message id.
+fn outcome<T>(
+    c: &Counter,
+    intent: &Intent,
+    result: &Result<T, TokenError>,
     cert: Option<&[u8]>,
-    result: &str,
 ) -> Result<(), String> {
-    counter()?
-        .record(operator, action, card, cert, result, crate::verify::now())
+    let id = result.as_ref().err().map(|e| ecert::i18n::error_ids(e).0);
+    c.outcome(intent, cert, id.map_or(Ok(()), Err), crate::verify::now())
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
@@ -97,12 +104,55 @@ fn card_in_front(target: &Target) -> Result<(TokenRef, String), String> {
     Ok((reference, ecert::ops::workflow::card_id(info)))
 }
 
-fn run_action(reference: &TokenRef, action: Action, auth: Auth) -> Result<Journal, String> {
+/// Runs the card work; the error stays typed (its id goes into the audit record).
+fn run_action(
+    reference: &TokenRef,
+    action: Action,
+    auth: Auth,
+) -> Result<Result<Journal, TokenError>, String> {
     let journal_dir = counter()?.journal_dir();
-    match card::run_op(reference, Operation::Workflow { action, journal_dir, auth })? {
-        ecert::service::Outcome::Journal(j) => Ok(*j),
-        _ => Err("unexpected answer".into()),
-    }
+    let operation = Operation::Workflow { action, journal_dir, auth };
+    let answer = ecert::service::Service::run_blocking(
+        ecert::service::Config::default(),
+        reference.clone(),
+        operation,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(match answer {
+        Ok(ecert::service::Outcome::Journal(j)) => Ok(*j),
+        Ok(_) => Err(TokenError::NotFound { reference: reference.to_string() }),
+        Err(e) => Err(e),
+    })
+}
+
+/// The finished job, its intent, and the certificate stored or removed.
+type Audited = (Journal, Intent, Option<Vec<u8>>);
+
+/// The card work under an intent and an outcome record.
+fn audited(
+    operator: &str,
+    name: &str,
+    card: &str,
+    reference: &TokenRef,
+    action: Action,
+    auth: Auth,
+    cert: impl Fn(&Journal) -> Option<Vec<u8>>,
+) -> Result<Audited, String> {
+    let (c, intent) = intend(operator, name, card)?;
+    let result = match run_action(reference, action, auth) {
+        Ok(r) => r,
+        Err(e) => {
+            // The service could not be reached: the card was not touched either.
+            let failed: Result<(), TokenError> =
+                Err(TokenError::NotFound { reference: reference.to_string() });
+            outcome(&c, &intent, &failed, None)?;
+            return Err(e);
+        }
+    };
+    let stored = result.as_ref().ok().and_then(&cert);
+    outcome(&c, &intent, &result, stored.as_deref())?;
+    let j = result.map_err(|e| crate::output::error_text(&e))?;
+    Ok((j, intent, stored))
 }
 
 fn piv_auth(reference: &TokenRef, target: &Target) -> Result<Auth, String> {
@@ -119,35 +169,18 @@ fn piv_auth(reference: &TokenRef, target: &Target) -> Result<Auth, String> {
     Ok(Auth { pin, management_key: Some(management_key), ..Auth::default() })
 }
 
-fn anchors_der(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
-    if files.is_empty() {
-        return Ok(counter::default_anchors());
-    }
-    let mut out = Vec::new();
-    for f in files {
-        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        out.extend(ecert::verify::model::read_certs(&bytes).map_err(|e| format!("{}: {e}", f.display()))?);
-    }
-    Ok(out)
-}
-
 /// Picks up, verifies and stores the issued certificate; writes and prints the receipt.
-fn collect(
-    target: &Target,
-    inbox: PathBuf,
-    anchors: &[PathBuf],
-    receipts: Option<PathBuf>,
-) -> Result<(), String> {
+fn collect(target: &Target, inbox: PathBuf, receipts: Option<PathBuf>) -> Result<(), String> {
     let op = operator()?;
     let (reference, card) = card_in_front(target)?;
+    let anchors = counter::counter_anchors().map_err(|e| e.to_string())?;
     let auth = piv_auth(&reference, target)?;
-    let action =
-        Action::Collect { inbox: inbox.clone(), anchors: anchors_der(anchors)?, time: crate::verify::now() };
-    let result = run_action(&reference, action, auth);
-    let cert = result.as_ref().ok().and_then(|j| j.new_cert.clone());
-    record(&op, action::ENROLL_STORE, Some(&card), cert.as_deref(), result_word(result.is_ok()))?;
-    let j = result?;
-    let text = counter::receipt(&j, &op, cert.as_deref().unwrap_or_default(), crate::verify::now());
+    let action = Action::Collect { inbox: inbox.clone(), anchors, time: crate::verify::now() };
+    let (j, intent, cert) =
+        audited(&op, action::ENROLL_STORE, &card, &reference, action, auth, |j| j.new_cert.clone())?;
+    let card_hash = intent.card_hash.unwrap_or_default();
+    let text =
+        counter::receipt(&j, &op, &card_hash, cert.as_deref().unwrap_or_default(), crate::verify::now());
     let dir = receipts.unwrap_or(inbox);
     let path = counter::write_receipt(&dir, &j, &text).map_err(|e| e.to_string())?;
     print!("{text}");
@@ -177,9 +210,7 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
                 alg: alg.into(),
                 outbox: outbox.clone(),
             };
-            let result = run_action(&reference, action, auth);
-            record(&op, action::ENROLL_REQUEST, Some(&card), None, result_word(result.is_ok()))?;
-            let j = result?;
+            let (j, ..) = audited(&op, action::ENROLL_REQUEST, &card, &reference, action, auth, |_| None)?;
             println!(
                 "job {}: request written to {}",
                 j.id,
@@ -190,7 +221,7 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
                 j.id
             );
         }
-        CounterCommand::Collect { inbox, anchors, receipts } => collect(target, inbox, &anchors, receipts)?,
+        CounterCommand::Collect { inbox, receipts } => collect(target, inbox, receipts)?,
         CounterCommand::Remove { slot, backup, confirm, yes } => {
             let op = operator()?;
             if !yes || confirm.as_deref() != Some(slot.as_str()) {
@@ -200,14 +231,8 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
             }
             let (reference, card) = card_in_front(target)?;
             let auth = piv_auth(&reference, target)?;
-            let result = run_action(
-                &reference,
-                Action::StartRemove { location: slot.clone(), backup: backup.clone() },
-                auth,
-            );
-            let old = result.as_ref().ok().and_then(|j| j.old_cert.clone());
-            record(&op, action::REMOVE, Some(&card), old.as_deref(), result_word(result.is_ok()))?;
-            result?;
+            let remove = Action::StartRemove { location: slot.clone(), backup: backup.clone() };
+            audited(&op, action::REMOVE, &card, &reference, remove, auth, |j| j.old_cert.clone())?;
             println!("removed the e-Cert in {slot}; backup in {}", backup.display());
         }
         CounterCommand::Resume | CounterCommand::Rollback => {
@@ -218,9 +243,7 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
                 CounterCommand::Resume => (Action::Resume, action::RESUME),
                 _ => (Action::RollBack, action::ROLLBACK),
             };
-            let result = run_action(&reference, action, auth);
-            record(&op, name, Some(&card), None, result_word(result.is_ok()))?;
-            let j = result?;
+            let (j, ..) = audited(&op, name, &card, &reference, action, auth, |_| None)?;
             let state = match j.status {
                 Status::AwaitingCertificate => "waiting for the issued certificate",
                 Status::Done => "done",

@@ -222,10 +222,18 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain: exit 0 intact, 1 with the first edited, removed or moved line.
+    /// Check the keyed chain and the checkpoint: exit 0 intact, 1 with the first edited,
+    /// removed or moved line, or a log cut short or deleted.
     Verify {
         /// The log file (default: audit.jsonl in the data folder; ECERT_DATA_DIR overrides).
         file: Option<PathBuf>,
+        /// The audit key (default: audit.key next to the log).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// The checkpoint (default: audit-checkpoint.json in the config folder;
+        /// ECERT_CONFIG_DIR overrides). It is used only if it names this log.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
         /// Print the records as JSON when intact.
         #[arg(long)]
         json: bool,
@@ -306,7 +314,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::LimboHarness => verify::limbo_harness(),
         Command::Counter { command, target } => counter::run(command, &target),
         Command::Directory { command } => directory::run(command),
-        Command::Audit { command: AuditCommand::Verify { file, json } } => output::audit_verify(file, json),
+        Command::Audit { command: AuditCommand::Verify { file, key, checkpoint, json } } => {
+            output::audit_verify(file, key.as_deref(), checkpoint, json)
+        }
         Command::Modules { json } => {
             if let Err(e) = ecert::settings::load() {
                 eprintln!("ecert: {e}");

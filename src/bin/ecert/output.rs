@@ -190,17 +190,54 @@ pub fn anchor_add(file: &std::path::Path, yes: bool) -> Result<ExitCode, String>
 }
 
 /// `ecert audit verify`: the salt only keys new card hashes, so none is needed to check.
-pub fn audit_verify(file: Option<std::path::PathBuf>, json: bool) -> Result<ExitCode, String> {
-    let path = file.or_else(ecert::ops::audit::default_path).ok_or("no data folder for this user")?;
-    if !path.exists() {
-        return Err(format!("{}: no audit log there", path.display()));
+/// `ecert audit verify`: the keyed chain (key next to the log unless `key` names it), and
+/// the checkpoint kept apart (the user's, unless `checkpoint` names one) for a cut-off end or
+/// a deleted log. Exit 0 intact, 1 tampered.
+pub fn audit_verify(
+    file: Option<std::path::PathBuf>,
+    key: Option<&std::path::Path>,
+    checkpoint: Option<std::path::PathBuf>,
+    json: bool,
+) -> Result<ExitCode, String> {
+    use ecert::ops::audit::{self, AuditLog};
+    let path = file.or_else(audit::default_path).ok_or("no data folder for this user")?;
+    let mut log = AuditLog::open(&path, "");
+    if let Some(k) = key {
+        log = log.with_key(k);
     }
-    match ecert::ops::audit::AuditLog::open(&path, "").verify() {
-        Ok(records) => {
+    let checkpoint = checkpoint.or_else(audit::default_checkpoint);
+    if let Some(c) = &checkpoint {
+        log = log.with_checkpoint(c);
+    }
+    match log.check() {
+        Ok(report) if report.records.is_empty() && !path.exists() => {
+            Err(format!("{}: no audit log there", path.display()))
+        }
+        Ok(report) => {
             if json {
-                return print_json(&records);
+                return print_json(&report.records);
             }
-            println!("{}: intact, {} records", path.display(), records.len());
+            let n = report.records.len();
+            if report.legacy == n && n > 0 {
+                println!(
+                    "{}: legacy, unkeyed, {n} records — the chain holds, but anyone who can write the file could recompute it",
+                    path.display()
+                );
+            } else if report.legacy > 0 {
+                println!(
+                    "{}: intact, {n} records (the first {} legacy, unkeyed)",
+                    path.display(),
+                    report.legacy
+                );
+            } else {
+                println!("{}: intact, {n} records (keyed)", path.display());
+            }
+            match report.checkpoint {
+                Some(seq) => println!("checkpoint: record {seq} found as recorded"),
+                None => println!(
+                    "no checkpoint for this log: a cut-off end or a deleted log cannot be seen (see --checkpoint)"
+                ),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

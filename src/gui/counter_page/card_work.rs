@@ -1,5 +1,6 @@
-//! The counter page's card work: file preparation, the workflow request to the service,
-//! and the answer — shown, then recorded in the audit log off the UI thread.
+//! The counter page's card work: file preparation, the intent record (the card work goes
+//! only once it is written), the workflow request to the service, and the answer — shown,
+//! then recorded in the audit log as the intent's outcome, off the UI thread.
 
 use ecert::i18n;
 use ecert::ops::journal::Journal;
@@ -13,24 +14,19 @@ use super::super::dialogs::{self, Action};
 use super::{path_of, subject_of, view, work, Busy, Card, CounterPage, InFlight, Job, Msg, Shown, Work};
 
 impl CounterPage {
-    /// File work before the card work: the outbox made, the trust anchors read, the backup
+    /// File work before the card work: the outbox made, the counter's CAs read, the backup
     /// folder made (and an existing backup file refused).
     pub(super) fn prepare(&mut self, card: Option<&Card>) -> Action<Msg> {
         self.busy = Some(Busy::Preparing);
         self.shown = None;
         self.receipt = None;
-        self.in_flight = Some(InFlight {
-            work: Work::Enroll,
-            token: card.and_then(|c| c.reference.clone()),
-            card: card.and_then(|c| c.ids.first().cloned()).unwrap_or_default(),
-            operator: self.operator.clone().unwrap_or_default(),
-        });
+        self.in_flight = Some(self.flight(Work::Enroll, card));
         let (job, outbox, backup) = (self.job, path_of(&self.outbox), path_of(&self.backup));
         Action::Task(Task::perform(
             async move {
                 match job {
                     Job::Enroll => work::make_dir_blocking(&outbox).map(|()| Vec::new()),
-                    Job::Collect => Ok(ecert::ops::counter::default_anchors()),
+                    Job::Collect => ecert::ops::counter::counter_anchors().map_err(|e| e.to_string()),
                     Job::Remove => work::backup_free_blocking(&backup).map(|()| Vec::new()),
                 }
             },
@@ -38,9 +34,37 @@ impl CounterPage {
         ))
     }
 
-    /// Sends the card work; the PIN leaves the page with it.
-    pub(super) fn send(&mut self, work: Work, card: Option<&Card>, anchors: Vec<Vec<u8>>) -> Action<Msg> {
+    fn flight(&self, work: Work, card: Option<&Card>) -> InFlight {
+        InFlight {
+            work,
+            token: card.and_then(|c| c.reference.clone()),
+            card: card.and_then(|c| c.ids.first().cloned()).unwrap_or_default(),
+            operator: self.operator.clone().unwrap_or_default(),
+            intent: None,
+            anchors: Vec::new(),
+        }
+    }
+
+    /// Writes the intent record (off the UI thread); the card work goes when it is written.
+    pub(super) fn intend(&mut self, work: Work, card: Option<&Card>, anchors: Vec<Vec<u8>>) -> Action<Msg> {
+        let Some(counter) = self.counter.clone() else { return Action::None };
+        let fresh = self.flight(work, card);
+        let flight = self.in_flight.get_or_insert(fresh);
+        flight.work = work;
+        flight.anchors = anchors;
+        self.busy = Some(Busy::Intending);
+        self.shown = None;
+        let (operator, card) = (flight.operator.clone(), flight.card.clone());
+        Action::Task(Task::perform(
+            async move { work::intend_blocking(&counter, &operator, work.audit_action(), &card) },
+            Msg::Intended,
+        ))
+    }
+
+    /// Sends the card work (its intent is recorded); the PIN leaves the page with it.
+    pub(super) fn send(&mut self, work: Work, card: Option<&Card>) -> Action<Msg> {
         let Some(counter) = &self.counter else { return Action::None };
+        let anchors = self.in_flight.as_mut().map(|f| std::mem::take(&mut f.anchors)).unwrap_or_default();
         let action = match work {
             Work::Enroll => WorkflowAction::StartEnroll {
                 location: self.slot.clone(),
@@ -60,19 +84,14 @@ impl CounterPage {
             Work::Resume => WorkflowAction::Resume,
             Work::RollBack => WorkflowAction::RollBack,
         };
-        // A typed key that is not one: said inline, nothing sent.
+        // A typed key that is not one (checked before the intent, so this is a last guard):
+        // said inline, nothing sent, and the intent's outcome recorded as not sent.
         let Some(auth) = self.mgmt.auth(&self.pin) else {
-            self.busy = None;
-            self.in_flight = None;
-            return Action::None;
+            self.busy = Some(Busy::Card);
+            return self.finished(Err(TokenError::NotFound { reference: String::new() }));
         };
-        let flight = self.in_flight.get_or_insert_with(|| InFlight {
-            work,
-            token: card.and_then(|c| c.reference.clone()),
-            card: card.and_then(|c| c.ids.first().cloned()).unwrap_or_default(),
-            operator: self.operator.clone().unwrap_or_default(),
-        });
-        flight.work = work;
+        let fresh = self.flight(work, card);
+        self.in_flight.get_or_insert(fresh).work = work;
         self.busy = Some(Busy::Card);
         self.shown = None;
         self.pin = Zeroizing::default();
@@ -90,20 +109,20 @@ impl CounterPage {
         }
         // The journaled job waits; the operator resumes it with the key typed.
         self.mgmt.finished(&result);
-        let journal: Option<Journal> = match result {
+        let journal: Result<Journal, String> = match result {
             Ok(Outcome::Journal(j)) => {
                 self.shown = Some(Shown::Done(view::done_text(flight.work, &j, &self.backup)));
-                Some(*j)
+                Ok(*j)
             }
             Err(e) => {
                 let (m, r) = dialogs::failure(&e);
                 self.shown = Some(Shown::Failed(m, r));
-                None
+                Err(ecert::ops::counter::error_id(&e))
             }
             Ok(_) => {
                 let other = i18n::text_args("err-other", &[("detail", String::new())]);
                 self.shown = Some(Shown::Failed(other, String::new()));
-                None
+                Err("err-other".to_owned())
             }
         };
         self.busy = Some(Busy::Recording);
@@ -116,5 +135,10 @@ impl CounterPage {
 }
 
 fn flight_record(f: &InFlight) -> work::Record {
-    work::Record { work: f.work, operator: f.operator.clone(), card: f.card.clone() }
+    work::Record {
+        work: f.work,
+        operator: f.operator.clone(),
+        card: f.card.clone(),
+        intent: f.intent.clone(),
+    }
 }

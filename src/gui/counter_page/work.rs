@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use ecert::ops::audit::Record as AuditRecord;
-use ecert::ops::counter::{self, result_word, Counter};
+use ecert::ops::counter::{self, result_word, Counter, Intent};
 use ecert::ops::journal::{Journal, Kind, Status, Store};
 
 use super::{Recorded, Work};
@@ -69,42 +69,63 @@ pub fn backup_free_blocking(backup: &Path) -> Result<(), String> {
     }
 }
 
+/// Writes the intent record of `action` on `card` by `operator`: the intent and its line.
+pub fn intend_blocking(
+    counter: &Counter,
+    operator: &str,
+    action: &str,
+    card: &str,
+) -> Result<(Intent, String), String> {
+    let card = (!card.is_empty()).then_some(card);
+    let (intent, record) =
+        counter.intend(operator, action, card, super::super::certs::now()).map_err(|e| e.to_string())?;
+    Ok((intent, line(&record)))
+}
+
 /// Who did what to which card, for the audit record.
 pub struct Record {
     pub work: Work,
     pub operator: String,
     pub card: String,
+    /// The intent this is the outcome of (always written before the card work went).
+    pub intent: Option<Intent>,
 }
 
-/// Records the finished action as `ecert counter` does (the certificate stored for a
-/// collect, the one removed for a removal); after a good collect, writes the receipt into
-/// `receipts`.
+/// Records the finished action as the outcome of its intent, as `ecert counter` does (the
+/// certificate stored for a collect, the one removed for a removal; a failure's error id);
+/// after a good collect, writes the receipt into `receipts`.
 pub fn record_blocking(
     counter: &Counter,
     what: &Record,
-    journal: Option<&Journal>,
+    journal: Result<&Journal, &String>,
     receipts: &Path,
 ) -> Result<Recorded, String> {
-    let cert = journal.and_then(|j| match what.work {
+    let cert = journal.ok().and_then(|j| match what.work {
         Work::Collect => j.new_cert.clone(),
         Work::Remove => j.old_cert.clone(),
         _ => None,
     });
     let now = super::super::certs::now();
     let card = (!what.card.is_empty()).then_some(what.card.as_str());
-    let record = counter
-        .record(
+    let record = match &what.intent {
+        Some(intent) => {
+            counter.outcome(intent, cert.as_deref(), journal.map(|_| ()).map_err(String::as_str), now)
+        }
+        None => counter.record(
             &what.operator,
             what.work.audit_action(),
             card,
             cert.as_deref(),
-            result_word(journal.is_some()),
+            result_word(journal.is_ok()),
             now,
-        )
-        .map_err(|e| e.to_string())?;
+        ),
+    }
+    .map_err(|e| e.to_string())?;
     let receipt = match (what.work, journal) {
-        (Work::Collect, Some(j)) => {
-            let text = counter::receipt(j, &what.operator, cert.as_deref().unwrap_or_default(), now);
+        (Work::Collect, Ok(j)) => {
+            let card_hash = record.card.clone().unwrap_or_default();
+            let text =
+                counter::receipt(j, &what.operator, &card_hash, cert.as_deref().unwrap_or_default(), now);
             let written = make_dir_blocking(receipts)
                 .and_then(|()| counter::write_receipt(receipts, j, &text).map_err(|e| e.to_string()));
             Some(written.map(|path: PathBuf| (path, text)))

@@ -146,9 +146,14 @@ fn jobs_stay_disabled_until_an_operator_signs_in() {
     );
     let records = audit(dir.path());
     let got: Vec<(&str, &str)> = records.iter().map(|r| (r.action.as_str(), r.result.as_str())).collect();
-    assert_eq!(got, [(action::SIGN_IN, "ok"), (action::ENROLL_REQUEST, "failed")]);
-    assert!(records[1].card.is_some() && records.iter().all(|r| r.operator == "op-17"));
-    let line = format!("#2 {} · op-17 · enroll-request · failed", records[1].time);
+    assert_eq!(
+        got,
+        [(action::SIGN_IN, "ok"), (action::ENROLL_REQUEST, "intent"), (action::ENROLL_REQUEST, "failed")]
+    );
+    assert!(records[2].card.is_some() && records.iter().all(|r| r.operator == "op-17"));
+    // The failure names its intent and the typed error's id.
+    assert_eq!(records[2].detail.as_deref(), Some("intent=2 error=err-wrong-pin"));
+    let line = format!("#3 {} · op-17 · enroll-request · failed", records[2].time);
     assert!(shows(&app, &line), "the session's records are shown");
     let _ = app.update(Message::Key(escape));
     assert!(matches!(app.screen, Screen::Certificates), "Escape leaves the idle page");
@@ -256,12 +261,14 @@ fn demo_card_enrolls_for_real_and_the_audit_log_verifies() {
         got,
         [
             ("op-17", action::SIGN_IN, "ok"),
+            ("op-17", action::ENROLL_REQUEST, "intent"),
             ("op-17", action::ENROLL_REQUEST, "ok"),
+            ("op-17", action::ROLLBACK, "intent"),
             ("op-17", action::ROLLBACK, "ok")
         ]
     );
-    // Both card actions name the same card, by its salted hash only.
-    assert!(records[1].card.is_some() && records[1].card == records[2].card);
+    // Every card record names the same card, by its salted hash only.
+    assert!(records[1].card.is_some() && records[1..].iter().all(|r| r.card == records[1].card));
     let info = ecert::demo::info().unwrap();
     let log = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
     assert!(!log.contains(&ecert::ops::workflow::card_id(&info)));
@@ -380,13 +387,19 @@ fn demo_card_collect_stores_the_issued_ecert_and_writes_the_receipt() {
     let inbox = std::path::PathBuf::from(&page(&app).inbox);
     std::fs::create_dir_all(&inbox).unwrap();
     std::fs::copy(dir.path().join("issued.pem"), inbox.join(format!("{job}.pem"))).unwrap();
-    // The file work reads the trust store; the test CA is added to what it read.
-    let mut anchors = ecert::ops::counter::default_anchors();
+    // The file work reads the counter's CAs; the test CA is added to what it read.
+    let mut anchors = ecert::ops::counter::counter_anchors_from(&[]).unwrap();
     anchors.push(ca);
     send(&mut app, Msg::Pin(Secret(ecert::demo::DEMO_PIN.into())));
     let _reading_anchors = app.update(Message::Counter(Msg::Start));
     assert_eq!(page(&app).busy, Some(Busy::Preparing));
-    let _ = app.update(Message::Counter(Msg::Prepared(Ok(anchors))));
+    // The intent is recorded before the card work goes.
+    let intending = app.update(Message::Counter(Msg::Prepared(Ok(anchors))));
+    assert_eq!(page(&app).busy, Some(Busy::Intending));
+    assert_eq!(rx.try_iter().count(), 0, "nothing sent to the card before the intent is written");
+    run_task(&mut app, intending);
+    let intent = audit(dir.path()).pop().unwrap();
+    assert_eq!((intent.action.as_str(), intent.result.as_str()), (action::ENROLL_STORE, "intent"));
     assert_eq!(serve(&mut app, &rx), 1, "Collect");
     assert_eq!(page(&app).pending, None, "{:?}", page(&app).shown);
     let receipt = inbox.join(format!("{job}-receipt.txt"));
@@ -398,6 +411,8 @@ fn demo_card_collect_stores_the_issued_ecert_and_writes_the_receipt() {
     );
     let last = audit(dir.path()).pop().unwrap();
     assert_eq!((last.action.as_str(), last.result.as_str()), (action::ENROLL_STORE, "ok"));
+    assert_eq!(last.detail, Some(format!("intent={}", intent.seq)), "the outcome names its intent");
+    assert!(text.contains(&format!("Card:         {}…", &last.card.as_deref().unwrap()[..16])), "{text}");
     // The card holds exactly what the CA issued; then the demo card is put back.
     let Ok(Outcome::Certificates(stored)) = run(Operation::CertificateAt { location: slot.clone() }) else {
         panic!("read back")
@@ -412,4 +427,32 @@ fn demo_card_collect_stores_the_issued_ecert_and_writes_the_receipt() {
     let auth = super::super::dialogs::auth(ecert::demo::DEMO_PIN);
     let delete = Operation::DeleteCertificate { location: slot, auth };
     assert!(run(delete).is_ok());
+}
+
+/// The audit log cannot take the intent (here: it was edited, so nothing is chained to it):
+/// the card work is not sent, and the operator is told so in words.
+#[test]
+fn no_intent_recorded_means_the_card_is_not_touched() {
+    let _lang = lang_lock();
+    i18n::set_language(Language::English);
+    let (mut app, _) = app_with_a_card();
+    let (tx, rx) = channel();
+    app.requests = Some(tx);
+    app.counter_mode = true;
+    let dir = tempfile::tempdir().unwrap();
+    open_counter(&mut app, dir.path(), Some("op-17"));
+    let log = dir.path().join("audit.jsonl");
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, text.replace("\"op-17\"", "\"op-99\"")).unwrap();
+    send(&mut app, Msg::Subject("Chan Tai Man".into()));
+    send(&mut app, Msg::Pin(Secret("123456".into())));
+    press(&mut app, "Make the key and the request");
+    assert!(rx.try_iter().next().is_none(), "no card work without its intent on record");
+    assert!(!page(&app).busy() && page(&app).pin_cleared());
+    assert!(shows(
+        &app,
+        "The action could not be recorded in the audit log, so the card was not touched. Stop and call your supervisor."
+    ));
+    // The log is as it was left: one (edited) record, nothing appended.
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
 }
