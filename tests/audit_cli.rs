@@ -310,7 +310,7 @@ fn the_counter_files_are_private() {
     assert!(ecert(&data, &["counter", "sign-in", "op-17"]).status.success());
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data), 0o700);
-    for f in ["audit.jsonl", "audit.key", "audit-salt", "counter-operator"] {
+    for f in ["audit.jsonl", "audit.key", "installation-salt", "counter-operator"] {
         assert_eq!(mode(&data.join(f)), 0o600, "{f}");
     }
     assert_eq!(mode(&config_dir(&data).join(CHECKPOINT_FILE)), 0o600);

@@ -134,10 +134,18 @@ pub struct Report {
     pub checkpoint: Option<u64>,
 }
 
+/// How card identifiers are hashed into records.
+enum CardIds {
+    /// SHA-256 of `<salt>:<id>` (logs opened with a string salt, and tests).
+    Plain(String),
+    /// HMAC-SHA-256 under the installation salt, kind `audit-card`.
+    Installation(crate::careful_file::Salt),
+}
+
 /// An append-only log file.
 pub struct AuditLog {
     path: PathBuf,
-    salt: String,
+    salt: CardIds,
     key: PathBuf,
     checkpoint: Option<PathBuf>,
     /// A syslog socket (RFC 5424 over a Unix datagram socket, e.g. `/dev/log`, which
@@ -257,11 +265,19 @@ impl AuditLog {
     pub fn open(path: &Path, salt: &str) -> Self {
         Self {
             path: path.to_owned(),
-            salt: salt.to_owned(),
+            salt: CardIds::Plain(salt.to_owned()),
             key: path.with_file_name(KEY_FILE),
             checkpoint: None,
             forward: None,
         }
+    }
+
+    /// Hashes card identifiers under the installation salt ([`crate::careful_file::salt`],
+    /// kind `audit-card`).
+    #[must_use]
+    pub fn with_installation_salt(mut self, salt: crate::careful_file::Salt) -> Self {
+        self.salt = CardIds::Installation(salt);
+        self
     }
 
     /// Keeps (and checks against) a checkpoint at `path`, which should be in another folder.
@@ -298,7 +314,10 @@ impl AuditLog {
 
     /// The card hash a record holds for `card_id` (salted with the installation's salt).
     pub fn card_hash(&self, card_id: &str) -> String {
-        hex::encode(Sha256::digest(format!("{}:{card_id}", self.salt)))
+        match &self.salt {
+            CardIds::Plain(salt) => hex::encode(Sha256::digest(format!("{salt}:{card_id}"))),
+            CardIds::Installation(salt) => salt.id("audit-card", card_id),
+        }
     }
 
     fn io(&self, e: &std::io::Error) -> AuditError {

@@ -1,6 +1,7 @@
 //! The post-office counter's shared core, used by `ecert counter …` and the app's Counter
 //! page: who is signed in (a one-line state file in the data folder), the keyed audit log
-//! ([`super::audit`]) with the installation's salt for card hashes, recording each counter
+//! ([`super::audit`]) with the installation salt ([`crate::careful_file::salt`]) for card
+//! hashes and receipt ids, recording each counter
 //! action as an *intent* before the card is touched and an *outcome* after, the counter's
 //! accepted CAs, and the printable receipt. No device and no GUI here: card work is the
 //! journaled workflow's ([`super::workflow`]).
@@ -25,8 +26,6 @@ pub mod action {
 
 /// The state file naming the operator signed in.
 pub const OPERATOR_FILE: &str = "counter-operator";
-/// The installation's salt for card-identifier hashes (kept out of the log).
-pub const SALT_FILE: &str = "audit-salt";
 /// The audit log, JSON Lines.
 pub const LOG_FILE: &str = "audit.jsonl";
 
@@ -217,33 +216,25 @@ impl Counter {
         Ok((operator, record))
     }
 
-    /// The installation's salt for card hashes: random, made on first use, private.
-    fn salt(&self) -> Result<String, CounterError> {
-        let salt_path = self.dir.join(SALT_FILE);
-        file::private_dir(&self.dir).map_err(io(&self.dir))?;
-        if let Ok(s) = std::fs::read_to_string(&salt_path) {
-            if !s.trim().is_empty() {
-                return Ok(s);
-            }
-        }
-        let mut b = [0u8; 16];
-        getrandom::fill(&mut b)
-            .map_err(|e| CounterError::Io { path: salt_path.clone(), detail: e.to_string() })?;
-        let s = hex::encode(b);
-        match file::create_new_private(&salt_path, s.as_bytes()) {
-            Ok(()) => Ok(s),
-            // Another process made it first: use theirs.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                std::fs::read_to_string(&salt_path).map_err(io(&salt_path))
-            }
-            Err(e) => Err(io(&salt_path)(e)),
-        }
+    /// The installation salt (shared with the journal; random, made on first use, 0600).
+    fn salt(&self) -> Result<crate::careful_file::Salt, CounterError> {
+        crate::careful_file::installation_salt_at(&self.dir)
+            .map_err(|e| CounterError::Io { path: self.dir.clone(), detail: e.to_string() })
+    }
+
+    /// The card's id on a receipt: HMAC-SHA-256 of its identifier under the installation
+    /// salt (kind `receipt`), so the same card has unrelated receipt ids at two
+    /// installations and a receipt does not name the card's identifier.
+    pub fn receipt_id(&self, card_id: &str) -> Result<String, CounterError> {
+        Ok(self.salt()?.id("receipt", card_id))
     }
 
     /// The audit log, with the installation's salt for card hashes (made on first use), the
     /// key next to it, the checkpoint apart, and the syslog copy as set.
     pub fn audit_log(&self) -> Result<AuditLog, CounterError> {
-        let mut log = AuditLog::open(&self.log_path(), &self.salt()?).with_checkpoint(&self.checkpoint);
+        let mut log = AuditLog::open(&self.log_path(), "")
+            .with_installation_salt(self.salt()?)
+            .with_checkpoint(&self.checkpoint);
         if self.syslog_wanted() {
             log = log.forwarding_to(Path::new(super::audit::SYSLOG_SOCKET));
         }
@@ -379,9 +370,9 @@ pub fn counter_anchors_from(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, CounterEr
     Ok(out)
 }
 
-/// The receipt: what was done, for whom (the card's salted hash as the audit log holds it,
+/// The receipt: what was done, for whom (the card's salted receipt id, [`Counter::receipt_id`],
 /// shortened), by whom — no PIN, no key, no card identifier.
-pub fn receipt(j: &Journal, operator: &str, card_hash: &str, cert: &[u8], now: u64) -> String {
+pub fn receipt(j: &Journal, operator: &str, card_id: &str, cert: &[u8], now: u64) -> String {
     let s = crate::cert::CertSummary::from_der(cert).ok();
     let date = super::audit::rfc3339;
     format!(
@@ -398,7 +389,7 @@ pub fn receipt(j: &Journal, operator: &str, card_hash: &str, cert: &[u8], now: u
          Result:       stored and verified{}\n",
         j.id,
         date(now),
-        card_hash.get(..16).unwrap_or(card_hash),
+        card_id.get(..16).unwrap_or(card_id),
         j.location,
         s.as_ref().map_or("?".into(), |s| s.subject.clone()),
         s.as_ref().map_or("?".into(), |s| s.serial.clone()),
@@ -562,15 +553,19 @@ mod tests {
     fn receipt_names_the_job_and_certificate_but_holds_no_pin_key_or_card_id() {
         let dir = tempfile::tempdir().unwrap();
         let j = journal();
-        let card = Counter::at(dir.path()).audit_log().unwrap().card_hash("CARD-GUID-0001");
+        let card = Counter::at(dir.path()).receipt_id("CARD-GUID-0001").unwrap();
+        // Per installation: another data folder, another salt, another receipt id.
+        let other = tempfile::tempdir().unwrap();
+        assert_ne!(Counter::at(other.path()).receipt_id("CARD-GUID-0001").unwrap(), card);
+        assert_eq!(Counter::at(dir.path()).receipt_id("CARD-GUID-0001").unwrap(), card, "stable");
         let text = receipt(&j, "op-17", &card, CERT, 1_764_500_000);
         let summary = crate::cert::CertSummary::from_der(CERT).unwrap();
         for want in ["Job:          20261130-abcdef", "Operator:     op-17", "Slot:         9d"] {
             assert!(text.contains(want), "{want} in {text}");
         }
         assert!(text.contains(&summary.serial) && text.contains("2025-11-30T"), "{text}");
-        // The card as the audit log names it (salted per installation), not the journal's
-        // unsalted hash, which is the same at every installation.
+        // The card by its salted receipt id, not by an unsalted hash that would be the same at
+        // every installation.
         assert!(text.contains(&format!("Card:         {}…", &card[..16])));
         let key = j.new_key.as_deref().unwrap();
         for secret in [hex::encode(key), hex::encode_upper(key), "CARD-GUID-0001".into(), j.card[..16].into()]

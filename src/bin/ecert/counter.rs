@@ -176,11 +176,11 @@ fn collect(target: &Target, inbox: PathBuf, receipts: Option<PathBuf>) -> Result
     let anchors = counter::counter_anchors().map_err(|e| e.to_string())?;
     let auth = piv_auth(&reference, target)?;
     let action = Action::Collect { inbox: inbox.clone(), anchors, time: crate::verify::now() };
-    let (j, intent, cert) =
+    let (j, _, cert) =
         audited(&op, action::ENROLL_STORE, &card, &reference, action, auth, |j| j.new_cert.clone())?;
-    let card_hash = intent.card_hash.unwrap_or_default();
+    let receipt_id = counter()?.receipt_id(&card).map_err(|e| e.to_string())?;
     let text =
-        counter::receipt(&j, &op, &card_hash, cert.as_deref().unwrap_or_default(), crate::verify::now());
+        counter::receipt(&j, &op, &receipt_id, cert.as_deref().unwrap_or_default(), crate::verify::now());
     let dir = receipts.unwrap_or(inbox);
     let path = counter::write_receipt(&dir, &j, &text).map_err(|e| e.to_string())?;
     print!("{text}");

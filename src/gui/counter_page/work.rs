@@ -1,7 +1,7 @@
 //! The counter page's file work, run off the UI thread: sign-in state, the card's journal,
 //! folders, audit records and receipts (all through [`ecert::ops::counter`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ecert::ops::audit::Record as AuditRecord;
 use ecert::ops::counter::{self, result_word, Counter, Intent};
@@ -123,12 +123,13 @@ pub fn record_blocking(
     .map_err(|e| e.to_string())?;
     let receipt = match (what.work, journal) {
         (Work::Collect, Ok(j)) => {
-            let card_hash = record.card.clone().unwrap_or_default();
-            let text =
-                counter::receipt(j, &what.operator, &card_hash, cert.as_deref().unwrap_or_default(), now);
-            let written = make_dir_blocking(receipts)
-                .and_then(|()| counter::write_receipt(receipts, j, &text).map_err(|e| e.to_string()));
-            Some(written.map(|path: PathBuf| (path, text)))
+            let written = counter.receipt_id(&what.card).map_err(|e| e.to_string()).and_then(|id| {
+                let text = counter::receipt(j, &what.operator, &id, cert.as_deref().unwrap_or_default(), now);
+                make_dir_blocking(receipts)?;
+                let path = counter::write_receipt(receipts, j, &text).map_err(|e| e.to_string())?;
+                Ok((path, text))
+            });
+            Some(written)
         }
         _ => None,
     };

@@ -1,24 +1,26 @@
 //! The audit log's file work: private folders (0700) and files (0600) on Unix, new files
 //! created with `create_new` and without following a symlink (`O_NOFOLLOW`), atomic small
-//! files (temp + fsync + rename + fsync of the folder), and the syslog copy (RFC 5424 over
+//! files (temp + fsync + rename + fsync of the folder; both through [`crate::careful_file`]),
+//! and the syslog copy (RFC 5424 over
 //! the Unix datagram socket `/dev/log`; there is no such socket on Windows, so no copy there).
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
-/// Makes `dir` (and its parents); the folder itself is made private (0700 on Unix).
+fn io_error(e: &crate::careful_file::FileError) -> std::io::Error {
+    let kind = match e {
+        crate::careful_file::FileError::Io { kind, .. } => *kind,
+        crate::careful_file::FileError::AlreadyExists { .. } => std::io::ErrorKind::AlreadyExists,
+        _ => std::io::ErrorKind::Other,
+    };
+    std::io::Error::new(kind, e.to_string())
+}
+
+/// Makes `dir` (and its parents); the folder itself is made private (0700 on Unix), as
+/// [`crate::careful_file::create_private_dir_all`].
 pub fn private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
-        if mode != 0o700 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
-    }
-    Ok(())
+    crate::careful_file::create_private_dir_all(dir).map_err(|e| io_error(&e))
 }
 
 /// Options for a private file: 0600 when created, and a symlink at the path is an error
@@ -49,14 +51,11 @@ pub fn create_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Replaces `path` atomically with `bytes`: a private temp file, fsync, rename, fsync of the
-/// folder. A crash leaves the old file or the new one, never a torn one.
+/// folder ([`crate::careful_file::write_atomic`]). A crash leaves the old file or the new
+/// one, never a torn one.
 pub fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("new");
-    let _ = std::fs::remove_file(&tmp);
-    create_new_private(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
-    sync_dir(path);
-    Ok(())
+    crate::careful_file::write_atomic(path, bytes, crate::careful_file::Mode::PRIVATE)
+        .map_err(|e| io_error(&e))
 }
 
 /// fsyncs the folder holding `path` (a rename is durable only then; Unix only).
