@@ -2,6 +2,7 @@
 //! machines with a journal. The first one is the read-only inventory of a token.
 
 pub mod audit;
+pub mod card_proof;
 pub mod counter;
 pub mod csr;
 pub mod diagnostics;

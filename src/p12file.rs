@@ -70,6 +70,7 @@ impl P12File {
             manufacturer: None,
             model: None,
             serial: None,
+            card_serial: None,
             pin: None,
             write_protected: false,
             uninitialized: false,

@@ -198,6 +198,24 @@ impl<'t> Piv<'t> {
         Ok(tlv::find(&object, 0xF0).ok().filter(|v| !v.is_empty()).map(hex::encode_upper))
     }
 
+    /// The card's serial number where it offers one: Yubico GET SERIAL (INS F8, YubiKey 5;
+    /// INS 01 P1 10 on the YubiKey NEO), four bytes big-endian, as decimal. `Ok(None)` when
+    /// the card refuses both (a PIV card need not have one; SP 800-73-4 defines none).
+    pub fn card_serial(&mut self) -> Result<Option<String>, PivError> {
+        for cmd in [
+            Command::new(0x00, 0xF8, 0x00, 0x00).with_le(256),
+            Command::new(0x00, 0x01, 0x10, 0x00).with_le(256),
+        ] {
+            let resp = apdu::exchange(self.transport, &cmd)?;
+            if resp.sw == StatusWord::Success {
+                return Ok(<[u8; 4]>::try_from(resp.data.as_slice())
+                    .ok()
+                    .map(|b| u32::from_be_bytes(b).to_string()));
+            }
+        }
+        Ok(None)
+    }
+
     /// The card's GUID from the CHUID (5FC102, Part 1 Table 9, tag 34), hex. It identifies
     /// the card (for journals) without any personal data.
     pub fn card_guid(&mut self) -> Result<Option<String>, PivError> {

@@ -65,6 +65,10 @@ pub struct TokenInfo {
     pub manufacturer: Option<String>,
     pub model: Option<String>,
     pub serial: Option<String>,
+    /// The card's own serial number where it offers one besides `serial` (PIV: Yubico GET
+    /// SERIAL, INS F8), used with the GUID to tell cards apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_serial: Option<String>,
     pub pin: Option<PinFacts>,
     /// Token refuses writes (CKF_WRITE_PROTECTED; files opened read-only).
     pub write_protected: bool,
@@ -147,6 +151,13 @@ pub struct Auth {
 /// A card, token or file holding e-Certs.
 pub trait Token: Send {
     fn info(&self) -> &TokenInfo;
+
+    /// What the card carries that identifies it, read from it now (never a cached value: a
+    /// card can be swapped between two calls): its GUID (PIV CHUID) and its serial number.
+    /// By default the serial `info()` holds (a PKCS#11 token's CK_TOKEN_INFO serialNumber).
+    fn card_marks(&mut self) -> Result<(Option<String>, Option<String>), TokenError> {
+        Ok((None, self.info().serial.clone()))
+    }
 
     /// Every certificate object on the token, in the medium's order.
     fn certificates(&mut self) -> Result<Vec<CertObject>, TokenError>;

@@ -85,6 +85,27 @@ fn every_error_has_text_and_remedy_in_every_language() {
             );
         }
     }
+    i18n::set_language(Language::TraditionalChineseHk);
+    let t = i18n::directory_error_text(&dir_errors[6]);
+    assert_eq!(
+        t.message,
+        "無法與目錄 ldaps://ldap.example.hk:636 建立安全連線（certificate verify failed）。"
+    );
+    let t =
+        i18n::error_text(&TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: Some(2) }));
+    assert_eq!(t.message, "密碼錯誤，尚餘 2 次機會。");
+    i18n::set_language(Language::SimplifiedChinese);
+    assert_eq!(i18n::text("title-readers"), "读卡器");
+    i18n::set_language(Language::English);
+    assert_eq!(i18n::text("title-readers"), "Card readers");
+}
+
+#[test]
+fn file_and_card_errors_have_text_in_every_language() {
+    use ecert::ops::card_proof::Mismatch;
+    use ecert::ops::workflow::WorkflowError;
+    let _lang = lang_lock();
+    let en_ids = i18n::message_ids(Language::English);
     // File errors (careful_file), each variant.
     let file_errors = [
         ecert::careful_file::FileError::AlreadyExists { path: "/tmp/a.pem".into() },
@@ -110,19 +131,39 @@ fn every_error_has_text_and_remedy_in_every_language() {
     }
     i18n::set_language(Language::SimplifiedChinese);
     assert_eq!(i18n::file_error_text(&file_errors[0]).message, "/tmp/a.pem 已存在，没有覆盖。");
-    i18n::set_language(Language::TraditionalChineseHk);
-    let t = i18n::directory_error_text(&dir_errors[6]);
-    assert_eq!(
-        t.message,
-        "無法與目錄 ldaps://ldap.example.hk:636 建立安全連線（certificate verify failed）。"
-    );
-    let t =
-        i18n::error_text(&TokenError::Piv(PivError::WrongPin { which: PinRef::Pin, tries_left: Some(2) }));
-    assert_eq!(t.message, "密碼錯誤，尚餘 2 次機會。");
-    i18n::set_language(Language::SimplifiedChinese);
-    assert_eq!(i18n::text("title-readers"), "读卡器");
+    // A job that is not this card's, each reason, in every language.
+    let reasons = [
+        Mismatch::Anchor,
+        Mismatch::Certificate { location: "9c".into() },
+        Mismatch::Touched { location: "9a".into() },
+        Mismatch::NoEvidence,
+        Mismatch::OldJournal,
+    ];
+    for lang in Language::ALL {
+        i18n::set_language(lang);
+        let mut seen = Vec::new();
+        for reason in &reasons {
+            let err = TokenError::Workflow(Box::new(WorkflowError::NotThisCard {
+                id: "job7".into(),
+                reason: reason.clone(),
+            }));
+            assert_eq!(i18n::error_ids(&err), ("err-not-this-card", "rec-not-this-card"));
+            let text = i18n::error_text(&err);
+            assert!(text.message.contains("job7") && !text.remedy.is_empty(), "{lang:?}: {text:?}");
+            assert!(!seen.contains(&text.message), "each reason has its own words: {}", text.message);
+            seen.push(text.message);
+        }
+    }
     i18n::set_language(Language::English);
-    assert_eq!(i18n::text("title-readers"), "Card readers");
+    let err = TokenError::Workflow(Box::new(WorkflowError::NotThisCard {
+        id: "job7".into(),
+        reason: Mismatch::Certificate { location: "9c".into() },
+    }));
+    assert_eq!(
+        i18n::error_text(&err).message,
+        "The unfinished job job7 cannot be continued or undone safely on this card: the certificate in 9c is not the one the job's card had. Nothing was changed."
+    );
+    i18n::set_language(Language::English);
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod common;
 
+use ecert::ops::card_proof::Anchor;
 use ecert::ops::journal::card_hash;
 use ecert::ops::workflow::Action;
 use ecert::piv::KeyAlgorithm;
@@ -53,7 +54,12 @@ fn a_journal_is_kept_under_the_card_guid() {
         alg: KeyAlgorithm::EccP256,
         outbox: dir.path().join("outbox"),
     });
-    assert_eq!(started.card, card_hash(&guid), "keyed by the GUID");
+    assert!(
+        matches!(started.proof.as_ref().map(|p| &p.anchor), Some(Anchor::Guid(_))),
+        "anchored by the GUID"
+    );
+    // Salted: neither the GUID nor its plain hash, nor the reader's.
+    assert!(!started.card.contains(&guid) && started.card != card_hash(&guid));
     assert_ne!(started.card, card_hash(&card.reference.to_string()));
     // Leave the card as it was.
     let rolled = run(Action::RollBack);

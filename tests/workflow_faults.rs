@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use ecert::ops::card_proof::CardNow;
 use ecert::ops::journal::{Status, Store};
 use ecert::ops::workflow::{self, EnrollRequest};
 use ecert::piv::KeyAlgorithm;
@@ -18,7 +19,6 @@ use ecert::transport::fault::CutAfter;
 use ecert::transport::memory::MemoryTransport;
 use ecert_vcard::VirtualPiv;
 
-const CARD: &str = "card-under-test";
 const OLD: &str = "9a";
 const NEW: &str = "82";
 
@@ -68,7 +68,6 @@ fn key_matches(token: &mut PivToken, location: &str, cert: &[u8]) -> bool {
 
 fn request<'a>(outbox: &'a Path, location: &'a str, replaces: Option<&'a str>) -> EnrollRequest<'a> {
     EnrollRequest {
-        card_id: CARD,
         location,
         replaces,
         subject: replaces.is_none().then_some("CN=Chan Tai Man,O=Hongkong Post e-Cert (Personal),C=HK"),
@@ -152,7 +151,7 @@ fn renew_and_remove_survive_a_pull_at_every_apdu() {
         let finished = result.is_ok();
         // Recovery on the next insert.
         let mut t = fresh(&rig.card);
-        if let Some(mut j) = rig.store.pending(CARD).unwrap() {
+        if let Some(mut j) = rig.store.pending(&CardNow::read(&mut t, &[OLD, NEW]).unwrap()).unwrap() {
             if k % 2 == 0 {
                 if j.status == Status::Running {
                     workflow::resume(&rig.store, &mut t, &mut j, &auth()).unwrap();
@@ -186,12 +185,13 @@ fn renew_and_remove_survive_a_pull_at_every_apdu() {
     let renew_points = tried;
 
     // Remove: backup, then delete.
-    let backup = rig.dir.path().join("backup.der");
     for k in 0.. {
+        // A backup is never overwritten: each attempt names its own.
+        let backup = rig.dir.path().join(format!("backup-{k}.der"));
         assert_eq!(rig.slots().0.as_deref(), Some(old.as_slice()));
         fresh(&rig.card);
         let mut cut = PivToken::connect(Box::new(CutAfter::new(onto(&rig.card), k)), "cut");
-        let result = workflow::start_remove(&rig.store, &mut cut, CARD, OLD, &backup, &auth());
+        let result = workflow::start_remove(&rig.store, &mut cut, OLD, &backup, &auth());
         tried += 1;
         let (a, _) = rig.slots();
         if !(a.is_none() || a.as_deref() == Some(old.as_slice())) || !rig.no_certificate_without_key() {
@@ -202,7 +202,7 @@ fn renew_and_remove_survive_a_pull_at_every_apdu() {
         }
         let finished = result.is_ok();
         let mut t = fresh(&rig.card);
-        if let Some(mut j) = rig.store.pending(CARD).unwrap() {
+        if let Some(mut j) = rig.store.pending(&CardNow::read(&mut t, &[OLD, NEW]).unwrap()).unwrap() {
             if k % 2 == 0 {
                 workflow::resume(&rig.store, &mut t, &mut j, &auth()).unwrap();
                 assert_eq!(rig.slots().0, None);
@@ -254,8 +254,8 @@ fn a_certificate_for_another_key_or_holder_changes_nothing() {
     assert!(err.to_string().contains("revoked"));
     assert_eq!(rig.slots(), before);
     // A second workflow on the same card waits for this one.
-    let again = workflow::start_remove(&rig.store, &mut token, CARD, OLD, &outbox.join("b.der"), &auth())
-        .unwrap_err();
+    let again =
+        workflow::start_remove(&rig.store, &mut token, OLD, &outbox.join("b.der"), &auth()).unwrap_err();
     assert!(matches!(again, workflow::WorkflowError::Pending { .. }));
     workflow::roll_back(&rig.store, &mut token, &mut j, &auth()).unwrap();
     assert_eq!(rig.slots(), before);

@@ -476,3 +476,12 @@ err-file-no-data-dir = This user has no data folder (no home folder was found).
 rec-file-no-data-dir = Set ECERT_DATA_DIR to a folder only you can read.
 err-salt-damaged = The installation key { $path } is damaged. It was left as it is, because the saved jobs depend on it.
 rec-salt-damaged = Restore the file from a backup. If there is none, move it away: unfinished jobs on cards will then not be found.
+
+## One card, one journal (card_proof)
+err-not-this-card = The unfinished job { $id } cannot be continued or undone safely on this card: { $reason } Nothing was changed.
+rec-not-this-card = Insert the card the job was started on. If that card is gone, the job cannot be finished here.
+card-mismatch-anchor = this card's identifier is not that of the card the job started on.
+card-mismatch-certificate = the certificate in { $location } is not the one the job's card had.
+card-mismatch-touched = { $location } holds a certificate the job neither found there nor wrote.
+card-mismatch-no-evidence = the card carries no identifier and no certificate that proves which card it is.
+card-mismatch-old-journal = the job was recorded by an earlier version under the reader's name, not the card's.

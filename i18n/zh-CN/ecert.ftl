@@ -476,3 +476,12 @@ err-file-no-data-dir = 此用户没有数据文件夹（找不到主文件夹）
 rec-file-no-data-dir = 请把 ECERT_DATA_DIR 设为只有你可读取的文件夹。
 err-salt-damaged = 本机安装密钥 { $path } 已损坏。由于已保存的工作依赖此文件，文件保持原样。
 rec-salt-damaged = 请从备份恢复此文件。如没有备份，可把它移走，但卡上未完成的工作将无法找回。
+
+## One card, one journal (card_proof)
+err-not-this-card = 未完成的工作 { $id } 无法在这张卡上安全地继续或撤销：{ $reason }没有做任何更改。
+rec-not-this-card = 请插入开始这项工作时所用的卡。如那张卡已不在，这项工作无法在此完成。
+card-mismatch-anchor = 这张卡的标识符与开始工作时的卡不同。
+card-mismatch-certificate = { $location } 的证书与工作所属的卡不同。
+card-mismatch-touched = { $location } 有一张既非工作开始时已有、也非工作写入的证书。
+card-mismatch-no-evidence = 这张卡没有标识符，也没有可证明是哪张卡的证书。
+card-mismatch-old-journal = 这项工作由旧版本以读卡器名称（而非卡本身）记录。

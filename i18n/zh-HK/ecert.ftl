@@ -476,3 +476,12 @@ err-file-no-data-dir = 此用戶沒有資料夾（找不到主資料夾）。
 rec-file-no-data-dir = 請把 ECERT_DATA_DIR 設為只有你可讀取的資料夾。
 err-salt-damaged = 本機安裝密鑰 { $path } 已損壞。由於已儲存的工作依賴此檔案，檔案維持原狀。
 rec-salt-damaged = 請從備份還原此檔案。如沒有備份，可把它移走，但卡上未完成的工作將無法找回。
+
+## One card, one journal (card_proof)
+err-not-this-card = 未完成的工作 { $id } 無法在這張卡上安全地繼續或還原：{ $reason }沒有作出任何更改。
+rec-not-this-card = 請插入開始這項工作時所用的卡。如那張卡已不在，這項工作無法在此完成。
+card-mismatch-anchor = 這張卡的識別碼與開始工作時的卡不同。
+card-mismatch-certificate = { $location } 的證書與工作所屬的卡不同。
+card-mismatch-touched = { $location } 有一張既非工作開始時已有、亦非工作寫入的證書。
+card-mismatch-no-evidence = 這張卡沒有識別碼，亦沒有可證明是哪張卡的證書。
+card-mismatch-old-journal = 這項工作由舊版本以讀卡器名稱（而非卡本身）記錄。

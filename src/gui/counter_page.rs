@@ -78,6 +78,8 @@ pub struct Card {
     pub reference: Option<TokenRef>,
     /// The ids its journal may be kept under; the first is the one the audit log hashes.
     pub ids: Vec<String>,
+    /// The card as its listing shows it, to find the job proven to be its own.
+    pub now: ecert::ops::card_proof::CardNow,
     pub name: String,
     pub facts: Option<PinFacts>,
     /// Why this medium cannot do counter work (an e-Cert file), if it cannot.

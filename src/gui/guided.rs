@@ -132,8 +132,7 @@ impl App {
             self.pin_facts(),
             renew_dialog::Folders::user(),
         );
-        let cards =
-            self.selected_token().map(|t| vec![ecert::ops::workflow::card_id(t), t.reference.to_string()]);
+        let cards = self.card_now();
         let look = cards.map(|cards| dialog.look_for_pending(cards));
         self.screen = Screen::Renew(dialog);
         look.map_or_else(Task::none, |action| self.act(action, Message::Renew))
@@ -190,8 +189,7 @@ impl App {
     /// Sign, import and renewal answers (no follow-up request but the journal check after a
     /// failed renewal step).
     fn written(&mut self, result: Result<Outcome, TokenError>, facts: Option<PinFacts>) -> Task<Message> {
-        let cards =
-            self.selected_token().map(|t| vec![ecert::ops::workflow::card_id(t), t.reference.to_string()]);
+        let cards = self.card_now();
         let mut check = Task::none();
         match &mut self.screen {
             Screen::Sign(d) => {

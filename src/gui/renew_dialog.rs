@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use ecert::i18n;
+use ecert::ops::card_proof::CardNow;
 use ecert::ops::journal::Status as JobStatus;
 use ecert::ops::workflow::Action as WorkflowAction;
 use ecert::piv::KeyAlgorithm;
@@ -121,33 +122,32 @@ pub fn stage_blocking(inbox: &Path, job: &str, file: &Path) -> Result<Vec<Vec<u8
 }
 
 /// The renewal of the e-Cert at `old_location` this card's journal says is waiting for its
-/// certificate, if any (job id and where its request was saved). `cards` are the ids the
-/// journal may be kept under (`workflow::card_id`: the serial when the token read it, else
-/// its reference — a card opened for one operation has not read its GUID).
-pub fn pending_blocking(journal: &Path, cards: &[String], old_location: &str) -> Option<(String, PathBuf)> {
+/// certificate, if any (job id and where its request was saved). `cards`: the card as its
+/// listing shows it; only a job proven to be this card's counts ([`CardNow`]).
+pub fn pending_blocking(journal: &Path, cards: &CardNow, old_location: &str) -> Option<(String, PathBuf)> {
     renewal_of(journal, cards, old_location)
         .filter(|j| j.status == JobStatus::AwaitingCertificate)
         .map(|j| (j.id, j.request.unwrap_or_default()))
 }
 
 /// This card's unfinished job, if it is a renewal of the e-Cert at `old_location`.
-fn renewal_of(journal: &Path, cards: &[String], old_location: &str) -> Option<ecert::ops::journal::Journal> {
+fn renewal_of(journal: &Path, cards: &CardNow, old_location: &str) -> Option<ecert::ops::journal::Journal> {
     let store = ecert::ops::journal::Store::new(journal);
-    cards.iter().find_map(|card| store.pending(card).ok().flatten()).filter(|j| {
+    store.pending(cards).ok().flatten().filter(|j| {
         j.kind == ecert::ops::journal::Kind::Enroll && j.replaces.as_deref() == Some(old_location)
     })
 }
 
 /// Whether this card's journal holds a renewal of the e-Cert at `old_location` that stopped
 /// half way (status Running).
-pub fn interrupted_blocking(journal: &Path, cards: &[String], old_location: &str) -> bool {
+pub fn interrupted_blocking(journal: &Path, cards: &CardNow, old_location: &str) -> bool {
     renewal_of(journal, cards, old_location).is_some_and(|j| j.status == JobStatus::Running)
 }
 
 impl RenewDialog {
     /// After a failed step 1: looks whether the job had been journaled (then it must be
     /// continued or cancelled; starting again would be refused).
-    pub fn look_for_interrupted(&self, cards: Vec<String>) -> Action<Msg> {
+    pub fn look_for_interrupted(&self, cards: CardNow) -> Action<Msg> {
         let Some(journal) = self.folders.journal.clone() else { return Action::None };
         let old = self.old_location.clone();
         Action::Task(Task::perform(
@@ -163,7 +163,7 @@ impl RenewDialog {
 
     /// Looks in the journal for this e-Cert's renewal started earlier (the app may have been
     /// closed while the CA worked): it then continues at step 2.
-    pub fn look_for_pending(&self, cards: Vec<String>) -> Action<Msg> {
+    pub fn look_for_pending(&self, cards: CardNow) -> Action<Msg> {
         let Some(journal) = self.folders.journal.clone() else { return Action::None };
         let old = self.old_location.clone();
         Action::Task(Task::perform(async move { pending_blocking(&journal, &cards, &old) }, Msg::Pending))

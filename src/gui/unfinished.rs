@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use ecert::i18n;
+use ecert::ops::card_proof::CardNow;
 use ecert::ops::journal::{Journal, Kind, Status, Store};
 use ecert::ops::workflow::Action as WorkflowAction;
 use ecert::service::{Operation, Outcome};
@@ -64,11 +65,11 @@ impl Job {
     }
 }
 
-/// This card's unfinished job in `journal`, under any of the ids it may be kept by
-/// (`workflow::card_id`, else the token reference). A journal that cannot be read is no job.
-pub fn find_blocking(journal: &Path, cards: &[String]) -> Option<Job> {
-    let store = Store::new(journal);
-    cards.iter().find_map(|id| store.pending(id).ok().flatten()).map(|j| Job::of(&j))
+/// This card's unfinished job in `journal`: one proven to be this card's by its listing
+/// ([`CardNow`]; a job of another card in the same reader is not shown). A journal that
+/// cannot be read is no job.
+pub fn find_blocking(journal: &Path, card: &CardNow) -> Option<Job> {
+    Store::new(journal).pending(card).ok().flatten().map(|j| Job::of(&j))
 }
 
 /// The list's messages about unfinished jobs, and the dialog's.
@@ -214,11 +215,23 @@ impl UnfinishedDialog {
 }
 
 impl App {
+    /// The selected card as its listing shows it: identifiers and the certificates listed.
+    pub(super) fn card_now(&self) -> Option<CardNow> {
+        let info = self.selected_token()?;
+        let certs = match &self.certs {
+            Some(super::Certs::Loaded(list)) => list.as_slice(),
+            _ => &[],
+        };
+        Some(CardNow::from_listing(info, certs))
+    }
+
     /// Reads the journal for the selected card after its certificates were listed.
     pub(super) fn look_for_unfinished(&self, token: TokenRef) -> Task<Message> {
         let Some(journal) = self.journal.clone() else { return Task::none() };
-        let Some(info) = self.selected_token().filter(|t| t.reference == token) else { return Task::none() };
-        let cards = vec![ecert::ops::workflow::card_id(info), info.reference.to_string()];
+        if self.selected_token().is_none_or(|t| t.reference != token) {
+            return Task::none();
+        }
+        let Some(cards) = self.card_now() else { return Task::none() };
         Task::perform(async move { find_blocking(&journal, &cards) }, move |job| {
             Message::Unfinished(Msg::Found(token.clone(), job))
         })

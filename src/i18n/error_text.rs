@@ -2,6 +2,8 @@
 //! with its data as arguments, plus a remedy id (`rec-*`) saying what to do next.
 
 use crate::apdu::ApduError;
+use crate::ops::card_proof::Mismatch;
+use crate::ops::workflow::WorkflowError;
 use crate::p12file::P12Error;
 use crate::piv::PivError;
 use crate::pkcs11::Pkcs11Error;
@@ -58,6 +60,32 @@ fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, Stri
         TokenError::File(P12Error::NotPkcs12 { .. } | P12Error::Corrupt { .. }) => {
             ("err-not-p12", "rec-not-p12", vec![])
         }
+        TokenError::Workflow(w) => workflow_ids(w),
+        other => ("err-other", "rec-other", vec![("detail", other.to_string())]),
+    }
+}
+
+/// Workflow refusals that need their own words: a job that is not this card's, a file the
+/// workflow would not overwrite.
+fn workflow_ids(err: &WorkflowError) -> (&'static str, &'static str, Vec<(&'static str, String)>) {
+    match err {
+        WorkflowError::NotThisCard { id, reason } => {
+            let why = match reason {
+                Mismatch::Anchor => "card-mismatch-anchor",
+                Mismatch::Certificate { .. } => "card-mismatch-certificate",
+                Mismatch::Touched { .. } => "card-mismatch-touched",
+                Mismatch::NoEvidence => "card-mismatch-no-evidence",
+                _ => "card-mismatch-old-journal",
+            };
+            let location = match reason {
+                Mismatch::Certificate { location } | Mismatch::Touched { location } => location.clone(),
+                _ => String::new(),
+            };
+            let reason = super::text_args(why, &[("location", location)]);
+            ("err-not-this-card", "rec-not-this-card", vec![("id", id.clone()), ("reason", reason)])
+        }
+        WorkflowError::Write(file) => super::file_text::ids(file),
+        WorkflowError::Token(t) => ids(t),
         other => ("err-other", "rec-other", vec![("detail", other.to_string())]),
     }
 }

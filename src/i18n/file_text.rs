@@ -4,7 +4,7 @@
 use super::ErrorText;
 use crate::careful_file::FileError;
 
-fn ids(err: &FileError) -> (&'static str, &'static str, Vec<(&'static str, String)>) {
+pub(super) fn ids(err: &FileError) -> (&'static str, &'static str, Vec<(&'static str, String)>) {
     let path = |p: &std::path::Path| ("path", p.display().to_string());
     match err {
         FileError::AlreadyExists { path: p } => ("err-file-exists", "rec-file-exists", vec![path(p)]),

@@ -424,6 +424,7 @@ mod tests {
             id: "20261130-abcdef".into(),
             kind: Kind::Enroll,
             card: crate::ops::journal::card_hash("CARD-GUID-0001"),
+            proof: None,
             status: Status::Done,
             step: 3,
             location: "9d".into(),

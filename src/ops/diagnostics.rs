@@ -84,6 +84,7 @@ mod tests {
                 manufacturer: Some("SafeNet".into()),
                 model: Some("eToken".into()),
                 serial: Some("SN-99887766".into()),
+                card_serial: None,
                 pin: None,
                 write_protected: false,
                 uninitialized: false,

@@ -14,8 +14,10 @@
 
 use std::path::Path;
 
+use crate::careful_file::{FileError, Mode};
+use crate::ops::card_proof::{self, CardNow, Mismatch};
 use crate::ops::csr;
-use crate::ops::journal::{card_hash, Journal, JournalError, Kind, Status, Store};
+use crate::ops::journal::{Found, Journal, JournalError, Kind, Status, Store};
 use crate::piv::KeyAlgorithm;
 use crate::token::{Auth, Token, TokenError};
 
@@ -42,6 +44,13 @@ pub enum WorkflowError {
     File { path: String, detail: String },
     #[error("this workflow is {status:?}; nothing to do")]
     NotActive { status: Status },
+    /// The job cannot be proven to be this card's (another card in the same reader, a card
+    /// changed since, or a journal of an earlier version): nothing was changed.
+    #[error("the unfinished job {id} cannot be resumed safely on this card: {reason}; nothing was changed")]
+    NotThisCard { id: String, reason: Mismatch },
+    /// A backup or request file could not be written (the backup exists already, …).
+    #[error(transparent)]
+    Write(#[from] FileError),
 }
 
 impl From<WorkflowError> for TokenError {
@@ -54,8 +63,9 @@ impl From<WorkflowError> for TokenError {
     }
 }
 
-/// The identifier a card's journal is kept under: its serial (PIV: the CHUID GUID), else
-/// the reference it was reached by.
+/// The identifier the counter's audit records name the card by (salted by the log): its
+/// serial (PIV: the CHUID GUID), else the reference it was reached by. Journals do not use
+/// it: they prove the card itself ([`card_proof`]).
 pub fn card_id(info: &crate::token::TokenInfo) -> String {
     info.serial.clone().unwrap_or_else(|| info.reference.to_string())
 }
@@ -89,14 +99,16 @@ pub enum Action {
 impl Action {
     /// Runs the action against `token` with the journal folder `store`.
     pub fn run(self, store: &Store, token: &mut dyn Token, auth: &Auth) -> Result<Journal, WorkflowError> {
-        let card = card_id(token.info());
-        let pending = || -> Result<Journal, WorkflowError> {
-            store.pending(&card)?.ok_or(WorkflowError::NotActive { status: Status::Done })
+        let pending = |token: &mut dyn Token| -> Result<Journal, WorkflowError> {
+            match store.find(&CardNow::read(token, &[])?)? {
+                Some(Found::Mine(j)) => Ok(j),
+                Some(Found::NotProven(j, reason)) => Err(WorkflowError::NotThisCard { id: j.id, reason }),
+                None => Err(WorkflowError::NotActive { status: Status::Done }),
+            }
         };
         match self {
             Action::StartEnroll { location, replaces, subject, alg, outbox } => {
                 let req = EnrollRequest {
-                    card_id: &card,
                     location: &location,
                     replaces: replaces.as_deref(),
                     subject: subject.as_deref(),
@@ -106,17 +118,15 @@ impl Action {
                 start_enroll(store, token, &req, auth)
             }
             Action::Collect { inbox, anchors, time } => {
-                let mut j = pending()?;
+                let mut j = pending(token)?;
                 let (cert, intermediates) = pick_up(&inbox, &j.id)?;
                 let check = |der: &[u8]| chain_check(der, &intermediates, &anchors, time);
                 complete_enroll(store, token, &mut j, &cert, &check, auth)?;
                 Ok(j)
             }
-            Action::StartRemove { location, backup } => {
-                start_remove(store, token, &card, &location, &backup, auth)
-            }
+            Action::StartRemove { location, backup } => start_remove(store, token, &location, &backup, auth),
             Action::Resume => {
-                let mut j = pending()?;
+                let mut j = pending(token)?;
                 // A job waiting for its certificate has nothing to resume on the card.
                 if j.status == Status::Running {
                     resume(store, token, &mut j, auth)?;
@@ -124,7 +134,7 @@ impl Action {
                 Ok(j)
             }
             Action::RollBack => {
-                let mut j = pending()?;
+                let mut j = pending(token)?;
                 roll_back(store, token, &mut j, auth)?;
                 Ok(j)
             }
@@ -173,14 +183,17 @@ fn file_err(path: &Path) -> impl Fn(std::io::Error) -> WorkflowError + '_ {
     move |e| WorkflowError::File { path: path.display().to_string(), detail: e.to_string() }
 }
 
-/// Writes `bytes` to `path` durably and atomically (temp + fsync + rename).
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WorkflowError> {
-    use std::io::Write;
-    let tmp = path.with_extension("partial");
-    let mut f = std::fs::File::create(&tmp).map_err(file_err(&tmp))?;
-    f.write_all(bytes).map_err(file_err(&tmp))?;
-    f.sync_all().map_err(file_err(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(file_err(path))
+/// Writes `bytes` to `path` durably and atomically (temp + fsync + rename + fsync of the
+/// folder), in `mode` ([`crate::careful_file::write_atomic`]).
+pub fn write_file(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), WorkflowError> {
+    Ok(crate::careful_file::write_atomic(path, bytes, mode)?)
+}
+
+/// Checks that `token` is the card job `j` started on, read now (see [`card_proof`]).
+fn ensure_card(store: &Store, token: &mut dyn Token, j: &Journal) -> Result<(), WorkflowError> {
+    let now = CardNow::read(token, &card_proof::touched(j))?;
+    card_proof::check(&store.salt()?, j, &now)
+        .map_err(|reason| WorkflowError::NotThisCard { id: j.id.clone(), reason })
 }
 
 fn new_id() -> String {
@@ -193,8 +206,8 @@ fn subject_of(der: &[u8]) -> String {
     crate::cert::CertSummary::from_der(der).map(|s| s.subject).unwrap_or_default()
 }
 
-fn refuse_pending(store: &Store, card_id: &str) -> Result<(), WorkflowError> {
-    match store.pending(card_id)? {
+fn refuse_pending(store: &Store, now: &CardNow) -> Result<(), WorkflowError> {
+    match store.pending(now)? {
         Some(j) => Err(WorkflowError::Pending { id: j.id, kind: j.kind }),
         None => Ok(()),
     }
@@ -202,7 +215,6 @@ fn refuse_pending(store: &Store, card_id: &str) -> Result<(), WorkflowError> {
 
 /// What an enrollment needs from the caller.
 pub struct EnrollRequest<'a> {
-    pub card_id: &'a str,
     /// Free slot for the new key and certificate.
     pub location: &'a str,
     /// The e-Cert being renewed, removed once the new one is in.
@@ -222,7 +234,9 @@ pub fn start_enroll(
     req: &EnrollRequest<'_>,
     auth: &Auth,
 ) -> Result<Journal, WorkflowError> {
-    refuse_pending(store, req.card_id)?;
+    let touched: Vec<&str> = std::iter::once(req.location).chain(req.replaces).collect();
+    let now = CardNow::read(token, &touched)?;
+    refuse_pending(store, &now)?;
     let old_cert = match req.replaces {
         Some(old) => Some(
             token
@@ -242,7 +256,8 @@ pub fn start_enroll(
     let mut j = Journal {
         id: new_id(),
         kind: Kind::Enroll,
-        card: card_hash(req.card_id),
+        card: String::new(),
+        proof: None,
         status: Status::Running,
         step: 0,
         location: req.location.to_owned(),
@@ -255,6 +270,7 @@ pub fn start_enroll(
         algorithm: Some(format!("{:?}", req.algorithm)),
     };
     j.request = Some(req.outbox.join(format!("{}.csr", j.id)));
+    store.stamp(&mut j, &now)?;
     store.save(&j)?;
     run(store, token, &mut j, auth)?;
     Ok(j)
@@ -284,6 +300,7 @@ pub fn complete_enroll(
         }
     }
     check_chain(cert_der).map_err(WorkflowError::Chain)?;
+    ensure_card(store, token, journal)?;
     journal.new_cert = Some(cert_der.to_vec());
     journal.status = Status::Running;
     journal.step = 2;
@@ -291,24 +308,26 @@ pub fn complete_enroll(
     run(store, token, journal, auth)
 }
 
-/// Remove: back up to `backup`, then delete certificate and (where possible) key.
+/// Remove: back up to `backup` (private, never over an existing file), then delete
+/// certificate and (where possible) key.
 pub fn start_remove(
     store: &Store,
     token: &mut dyn Token,
-    card_id: &str,
     location: &str,
     backup: &Path,
     auth: &Auth,
 ) -> Result<Journal, WorkflowError> {
-    refuse_pending(store, card_id)?;
+    let now = CardNow::read(token, &[location])?;
+    refuse_pending(store, &now)?;
     let der = token
         .certificate_at(location)?
         .ok_or_else(|| WorkflowError::NoCertificate { location: location.to_owned() })?;
-    write_file(backup, &der)?;
+    write_file(backup, &der, Mode::PRIVATE.no_clobber())?;
     let mut j = Journal {
         id: new_id(),
         kind: Kind::Remove,
-        card: card_hash(card_id),
+        card: String::new(),
+        proof: None,
         status: Status::Running,
         step: 0,
         location: location.to_owned(),
@@ -320,6 +339,7 @@ pub fn start_remove(
         subject: None,
         algorithm: None,
     };
+    store.stamp(&mut j, &now)?;
     store.save(&j)?;
     run(store, token, &mut j, auth)?;
     Ok(j)
@@ -350,6 +370,7 @@ fn algorithm(j: &Journal) -> KeyAlgorithm {
 /// Runs steps from `journal.step`, saving the journal before each.
 fn run(store: &Store, token: &mut dyn Token, j: &mut Journal, auth: &Auth) -> Result<(), WorkflowError> {
     loop {
+        ensure_card(store, token, j)?;
         match (&j.kind, j.step) {
             // Enroll 0: generate. Re-running is safe: the slot holds no certificate, so a key
             // left by an interrupted run is simply replaced.
@@ -371,7 +392,8 @@ fn run(store: &Store, token: &mut dyn Token, j: &mut Journal, auth: &Auth) -> Re
                 })
                 .map_err(TokenError::from)?;
                 if let Some(path) = &j.request {
-                    write_file(path, &der)?;
+                    // A request is meant for the CA: readable, replaced if this step runs again.
+                    write_file(path, &der, Mode::PUBLIC)?;
                 }
                 j.status = Status::AwaitingCertificate;
                 store.save(j)?;
@@ -433,6 +455,7 @@ pub fn roll_back(
     if matches!(j.status, Status::Done | Status::RolledBack) {
         return Err(WorkflowError::NotActive { status: j.status });
     }
+    ensure_card(store, token, j)?;
     j.status = Status::Running;
     store.save(j)?;
     let old_location = match j.kind {
@@ -440,11 +463,13 @@ pub fn roll_back(
         Kind::Remove => Some(j.location.clone()),
     };
     if let (Some(loc), Some(old)) = (old_location, j.old_cert.clone()) {
+        ensure_card(store, token, j)?;
         if token.certificate_at(&loc)?.is_none() {
             token.import_certificate(&loc, &old, auth)?;
         }
     }
     if j.kind == Kind::Enroll {
+        ensure_card(store, token, j)?;
         if let Some(new) = &j.new_cert {
             if token.certificate_at(&j.location)?.as_deref() == Some(new.as_slice()) {
                 token.delete_certificate(&j.location, auth)?;

@@ -21,6 +21,12 @@ impl Piv<'_> {
         self.put_object(&slot.object_tag(), &[])
     }
 
+    /// Writes the data object `tag` (e.g. the CHUID, 5FC102) with `content` (the value of
+    /// its 53 template; empty clears it).
+    pub fn put_data(&mut self, tag: &[u8], content: &[u8]) -> Result<(), PivError> {
+        self.put_object(tag, content)
+    }
+
     fn put_object(&mut self, tag: &[u8], content: &[u8]) -> Result<(), PivError> {
         let mut data = vec![0x5C];
         tlv::encode_len(tag.len(), &mut data);

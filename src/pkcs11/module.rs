@@ -122,6 +122,7 @@ pub(super) fn token_info(module: &std::path::Path, ti: &cryptoki::slot::TokenInf
         manufacturer: Some(ti.manufacturer_id().trim().to_owned()),
         model: Some(ti.model().trim().to_owned()),
         serial: Some(serial),
+        card_serial: None,
         pin: Some(PinFacts {
             tries_left: None,
             count_low: ti.user_pin_count_low(),

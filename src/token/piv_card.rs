@@ -79,6 +79,7 @@ impl PivToken {
             manufacturer: None,
             model: None,
             serial: None,
+            card_serial: None,
             pin: None,
             write_protected: false,
             uninitialized: false,
@@ -88,8 +89,13 @@ impl PivToken {
 
     /// Selects PIV on the card and reads its PIN state and GUID (three APDUs; no try spent).
     pub fn open(mut transport: Box<dyn Transport>, reader: &str) -> Result<Self, TokenError> {
-        let (app, pin, guid) = with_piv(transport.as_mut(), |piv, app| {
-            Ok((app.clone(), piv.pin_state()?, piv.card_guid().ok().flatten()))
+        let (app, pin, guid, card_serial) = with_piv(transport.as_mut(), |piv, app| {
+            Ok((
+                app.clone(),
+                piv.pin_state()?,
+                piv.card_guid().ok().flatten(),
+                piv.card_serial().ok().flatten(),
+            ))
         })?;
         let info = TokenInfo {
             reference: TokenRef::Reader { reader: reader.to_owned() },
@@ -98,6 +104,7 @@ impl PivToken {
             manufacturer: None,
             model: None,
             serial: guid,
+            card_serial,
             pin: Some(PinFacts::from(pin)),
             write_protected: false,
             uninitialized: false,
@@ -119,6 +126,20 @@ impl PivToken {
 impl Token for PivToken {
     fn info(&self) -> &TokenInfo {
         &self.info
+    }
+
+    /// GUID and serial read now, in one transaction (a card swapped since `open` shows its
+    /// own). A card that answers neither gives `(None, None)`; a failed exchange is an error.
+    fn card_marks(&mut self) -> Result<(Option<String>, Option<String>), TokenError> {
+        with_piv(self.transport.as_mut(), |piv, _| {
+            let guid = match piv.card_guid() {
+                Ok(g) => g,
+                // A CHUID that is there but unreadable or without a GUID: no GUID.
+                Err(PivError::Malformed(_) | PivError::Unexpected { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            Ok((guid, piv.card_serial()?))
+        })
     }
 
     fn pin_status(&mut self) -> Result<PinFacts, TokenError> {

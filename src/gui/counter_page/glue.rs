@@ -24,9 +24,11 @@ impl App {
             Some(Certs::Loaded(list)) => (list.iter().map(|c| c.location.clone()).collect(), true),
             _ => (Vec::new(), false),
         };
+        let now = self.card_now().unwrap_or_default();
         Some(Card {
             reference: Some(info.reference.clone()),
             ids,
+            now,
             name: super::super::sidebar::token_lines(info).0,
             facts: info.pin,
             why_not: dialogs::why_not(Some(info.kind)),
@@ -101,10 +103,10 @@ impl App {
         page.pending = None;
         page.looked = Some(card.ids.clone());
         let journal = counter.journal_dir();
-        let ids = card.ids;
+        let (ids, now) = (card.ids, card.now);
         Task::perform(
             async move {
-                let job = work::pending_blocking(&journal, &ids);
+                let job = work::pending_blocking(&journal, &now);
                 (ids, job)
             },
             |(ids, job)| Message::Counter(Msg::Pending(ids, job)),

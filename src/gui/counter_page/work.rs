@@ -25,11 +25,9 @@ impl PendingJob {
     }
 }
 
-/// The unfinished job in the journal of the card known by any of `ids` (a card opened for
-/// one operation may be journaled under its reference rather than its serial).
-pub fn pending_blocking(journal: &Path, ids: &[String]) -> Option<PendingJob> {
-    let store = Store::new(journal);
-    let j = ids.iter().find_map(|id| store.pending(id).ok().flatten())?;
+/// The unfinished job proven to be this card's (by its listing, [`CardNow`]).
+pub fn pending_blocking(journal: &Path, card: &ecert::ops::card_proof::CardNow) -> Option<PendingJob> {
+    let j = Store::new(journal).pending(card).ok().flatten()?;
     Some(PendingJob { id: j.id, kind: j.kind, status: j.status, location: j.location })
 }
 

@@ -277,7 +277,7 @@ fn demo_card_enrolls_for_real_and_the_audit_log_verifies() {
 
 #[test]
 fn collect_picks_up_the_waiting_job_and_writes_the_receipt() {
-    use ecert::ops::journal::{card_hash, Kind, Status, Store};
+    use ecert::ops::journal::{Kind, Status, Store};
     let _lang = lang_lock();
     i18n::set_language(Language::English);
     let (mut app, token) = app_with_a_card();
@@ -288,8 +288,15 @@ fn collect_picks_up_the_waiting_job_and_writes_the_receipt() {
     let mut j = super::sample_journal();
     (j.id, j.kind, j.status, j.location) =
         ("job1".into(), Kind::Enroll, Status::AwaitingCertificate, "9c".into());
-    j.card = card_hash(&ecert::ops::workflow::card_id(&super::piv_token("Virtual PCD 00 00", 3)));
-    Store::new(&dir.path().join("journal")).save(&j).unwrap();
+    // The card as the app lists it: no GUID, its one certificate in 9A.
+    let der = include_bytes!("../../../assets/anchors/Hongkong_Post_Root_CA_3.der").to_vec();
+    let card = ecert::ops::card_proof::CardNow::from_listing(
+        &super::piv_token("Virtual PCD 00 00", 3),
+        &[ecert::token::CertObject::new("9a".into(), None, der)],
+    );
+    let store = Store::new(&dir.path().join("journal"));
+    store.stamp(&mut j, &card).unwrap();
+    store.save(&j).unwrap();
     open_counter(&mut app, dir.path(), Some("op-17"));
     assert!(shows(&app, "This card has an unfinished job job1 (new e-Cert, location 9c): the request is out; collect the issued certificate."));
     assert_eq!(page(&app).job, Job::Collect, "collect is offered");

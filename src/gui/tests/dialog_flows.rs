@@ -298,7 +298,7 @@ fn demo_card_renewal_saves_the_request_and_keeps_the_old_ecert() {
     let Screen::Renew(d) = &mut app.screen else { panic!("not open") };
     d.folders.journal = Some(dir.path().join("journal"));
     let info = ecert::demo::info().unwrap();
-    let cards = vec![ecert::ops::workflow::card_id(&info), info.reference.to_string()];
+    let cards = ecert::ops::card_proof::CardNow::from_listing(&info, &card_certs());
     let super::super::dialogs::Action::Task(look) = d.look_for_pending(cards) else { panic!("no look") };
     run_task(&mut app, look.map(Message::Renew));
     let Screen::Renew(d) = &app.screen else { panic!("closed") };

@@ -109,7 +109,9 @@ fn an_interrupted_renewal_can_be_undone_and_the_card_is_as_before() {
     assert!(shows(&app, "Undone: the card is as it was before the job started."));
     let journal = ecert::ops::journal::Store::new(&dir.path().join("journal"));
     let info = ecert::demo::info().unwrap();
-    assert_eq!(journal.pending(&ecert::ops::workflow::card_id(&info)).unwrap(), None, "nothing pending");
+    let card = ecert::ops::card_proof::CardNow::from_listing(&info, &card_certs());
+    assert_eq!(journal.pending(&card).unwrap(), None, "nothing pending");
+    assert_eq!(journal.unfinished().unwrap(), Vec::new(), "nor for any other card");
     let after = card_certs();
     assert_eq!(
         after.iter().map(|c| &c.der).collect::<Vec<_>>(),
