@@ -131,6 +131,10 @@ pub enum DirectoryError {
     /// The connection broke or the server spoke broken LDAP/HTTP.
     #[error("protocol error talking to {url}: {detail}")]
     Protocol { url: String, detail: String },
+    /// A certificate found names material on another server (`url`); only the configured
+    /// directory is contacted, so it was not read.
+    #[error("{url} is not on the directory being searched ({directory}); not read")]
+    Elsewhere { url: String, directory: String },
     /// Offline mode is on: no directory is contacted.
     #[error("offline mode is on; no directory is contacted")]
     Offline,

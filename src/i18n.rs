@@ -5,10 +5,12 @@
 mod directory_text;
 mod error_text;
 mod file_text;
+mod network_text;
 
 pub use directory_text::{directory_error_ids, directory_error_text};
 pub use error_text::{error_ids, error_text, ErrorText};
 pub use file_text::{file_error_ids, file_error_text};
+pub use network_text::{network_error_ids, network_error_text};
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

@@ -40,6 +40,35 @@ pub struct Settings {
     /// issued e-Certs from. Empty: the bundled e-Cert roots (Hongkong Post, eSignTrust).
     /// Anchors the user added to the trust store are not counter CAs.
     pub counter_cas: Vec<PathBuf>,
+    /// Hosts a verification may contact even though they are loopback or private addresses
+    /// (a responder or CRL server on the local network). Certificates naming any other such
+    /// host are not followed. `ECERT_ALLOW_HOSTS` (comma-separated) adds to this list.
+    pub allowed_hosts: Vec<String>,
+    /// Oldest acceptable OCSP answer or CRL without nextUpdate, in days (`None`: 7).
+    pub revocation_max_age_days: Option<u32>,
+}
+
+impl Settings {
+    /// The network policy verification uses: [`Settings::allowed_hosts`] plus the
+    /// environment's.
+    pub fn network_policy(&self) -> crate::verify::network::Policy {
+        crate::verify::network::Policy::with_env(&self.allowed_hosts)
+    }
+
+    /// How the app checks revocation: online only when the user turned revocation checking
+    /// on and offline mode is off — `offline` wins.
+    pub fn revocation_mode(&self) -> crate::verify::Revocation {
+        if self.revocation_checking && !self.offline {
+            crate::verify::Revocation::Online
+        } else {
+            crate::verify::Revocation::Off
+        }
+    }
+
+    /// [`Settings::revocation_max_age_days`] in seconds, if set.
+    pub fn max_age_secs(&self) -> Option<u64> {
+        self.revocation_max_age_days.map(|d| u64::from(d) * 86_400)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,6 +8,7 @@ pub mod crl;
 pub mod fetch;
 pub mod model;
 pub mod name;
+pub mod network;
 pub mod ocsp;
 mod online;
 pub mod path;
@@ -29,15 +30,19 @@ pub use report::{Reason, Report, Verdict};
 /// With `Revocation::Online`, a chain that cannot be built from what is at hand is retried
 /// with the issuers named by authorityInfoAccess caIssuers.
 pub fn verify(leaf: &Cert, pool: &[Cert], anchors: &[Cert], crls: &[crl::Crl], options: &Options) -> Report {
-    let report = Engine::new(anchors, pool, crls, options).verify(leaf);
+    let first = Engine::new(anchors, pool, crls, options);
+    let report = first.verify(leaf);
     if options.revocation != Revocation::Online || !matches!(report.reason, Some(Reason::NoPath { .. })) {
         return report;
     }
-    let fetched = online::fetch_issuers(leaf, pool, anchors);
+    let fetched = online::fetch_issuers(&first, leaf);
     if fetched.is_empty() {
         return report;
     }
     let mut wider = pool.to_vec();
     wider.extend(fetched);
-    Engine::new(anchors, &wider, crls, options).verify(leaf)
+    let mut second = Engine::new(anchors, &wider, crls, options);
+    // One budget for the whole verification, re-check included.
+    second.share_budget(&first);
+    second.verify(leaf)
 }

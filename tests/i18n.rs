@@ -73,6 +73,10 @@ fn every_error_has_text_and_remedy_in_every_language() {
         ecert::directory::DirectoryError::Protocol { url: url(), detail: "x".into() },
         ecert::directory::DirectoryError::Offline,
         ecert::directory::DirectoryError::BadQuery { detail: "x".into() },
+        ecert::directory::DirectoryError::Elsewhere {
+            url: "ldap://other.example/cn=x".into(),
+            directory: url(),
+        },
     ];
     for lang in Language::ALL {
         i18n::set_language(lang);
@@ -189,4 +193,30 @@ fn dates_follow_the_language() {
     set_language(Language::SimplifiedChinese);
     assert_eq!(date(1_795_996_800), "2026年11月30日");
     set_language(Language::English);
+}
+
+#[test]
+fn network_refusals_and_undecided_reasons_have_text_in_every_language() {
+    let _guard = lang_lock();
+    let en_ids = i18n::message_ids(Language::English);
+    let refused = ecert::verify::network::OnlineRefused::OfflineSetting {
+        settings: "/home/u/.config/settings.json".into(),
+    };
+    for lang in Language::ALL {
+        i18n::set_language(lang);
+        let (m, r) = i18n::network_error_ids(&refused);
+        assert!(en_ids.iter().any(|i| i == m) && en_ids.iter().any(|i| i == r), "{m} {r}");
+        let text = i18n::network_error_text(&refused);
+        assert!(text.message.contains("/home/u/.config/settings.json"), "{lang:?}: {}", text.message);
+        assert!(text.remedy.contains("offline"), "{lang:?}: the remedy names the setting: {}", text.remedy);
+        for id in ["reason-revocation-too-old", "reason-responder-refused", "reason-work-limit"] {
+            assert!(en_ids.iter().any(|i| i == id), "{id}");
+            let t = i18n::text_args(id, &[("days", "7".into()), ("detail", "X".into())]);
+            assert!(!t.is_empty() && t != id, "{lang:?} {id}");
+        }
+    }
+    i18n::set_language(Language::TraditionalChineseHk);
+    assert!(i18n::text_args("reason-revocation-too-old", &[("days", "7".into()), ("detail", "X".into())])
+        .contains("7 日"));
+    i18n::set_language(Language::English);
 }

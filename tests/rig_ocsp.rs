@@ -11,10 +11,23 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ecert::verify::fetch::{self, Cache, FetchError};
-use ecert::verify::ocsp::{self, OcspError, ResponderProblem, Status};
+use ecert::verify::network::Policy;
+use ecert::verify::ocsp::{self, Ask, OcspError, ResponderProblem, Status};
 
 /// 2024-01-01T00:00:00Z, the revocation time written into index.txt.
 const REVOKED_AT: u64 = 1_704_067_200;
+
+/// The rig's servers run on 127.0.0.1, which certificates may not send us to unless the
+/// user allowed it (settings `allowed_hosts` / ECERT_ALLOW_HOSTS): these tests allow it.
+fn local() -> Policy {
+    Policy { allowed_hosts: vec!["127.0.0.1".into()] }
+}
+
+static LOCAL: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(local);
+
+fn ask(now_unix: u64, timeout: Duration, cache: Option<&Cache>) -> Ask<'_> {
+    Ask { now_unix, timeout, cache, policy: &LOCAL, max_age: ecert::verify::path::DEFAULT_MAX_AGE_SECS }
+}
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 const OPENSSL_CNF: &str = "\
@@ -197,20 +210,21 @@ fn delegated_responder_good_and_revoked() {
     let pki = Pki::new();
     let server = pki.responder("responder");
     let t = now();
-    let good = ocsp::query(&pki.good, &pki.ca, &server.url(), t, TIMEOUT, None).unwrap();
+    let good = ocsp::query(&pki.good, &pki.ca, &server.url(), &ask(t, TIMEOUT, None)).unwrap();
     assert_eq!(good.status, Status::Good);
     assert_eq!(good.responder, "CN=Rig OCSP Responder,O=Rig");
     let next = good.next_update.expect("-nmin 5 sets nextUpdate");
     assert!((t + 240..=t + 400).contains(&next), "nextUpdate {next}, now {t}");
     assert!(good.this_update.abs_diff(t) < 120 && good.produced_at.abs_diff(t) < 120);
 
-    let revoked = ocsp::query(&pki.revoked, &pki.ca, &server.url(), t, TIMEOUT, None).unwrap();
+    let revoked = ocsp::query(&pki.revoked, &pki.ca, &server.url(), &ask(t, TIMEOUT, None)).unwrap();
     assert_eq!(revoked.status, Status::Revoked { time_unix: REVOKED_AT, reason: Some(1) });
 
     // The same through the pieces: our request, the raw response, a nonce check.
     let nonce = [0x5a; 16];
     let (req, _) = ocsp::build_request(&pki.good, &pki.ca, Some(&nonce)).unwrap();
-    let resp = fetch::http_post(&server.url(), "application/ocsp-request", &req, TIMEOUT, 65536).unwrap();
+    let resp =
+        fetch::http_post(&server.url(), "application/ocsp-request", &req, TIMEOUT, 65536, &local()).unwrap();
     let answer = ocsp::check_response(&resp, &pki.good, &pki.ca, Some(&nonce), t).unwrap();
     assert_eq!(answer.status, Status::Good);
     assert_eq!(
@@ -243,14 +257,15 @@ fn delegated_responder_good_and_revoked() {
 fn ca_signed_responder() {
     let pki = Pki::new();
     let server = pki.responder("ca");
-    let good = ocsp::query(&pki.good, &pki.ca, &server.url(), now(), TIMEOUT, None).unwrap();
+    let good = ocsp::query(&pki.good, &pki.ca, &server.url(), &ask(now(), TIMEOUT, None)).unwrap();
     assert_eq!(good.status, Status::Good);
     assert_eq!(good.responder, "CN=Rig OCSP CA,O=Rig");
-    let revoked = ocsp::query(&pki.revoked, &pki.ca, &server.url(), now(), TIMEOUT, None).unwrap();
+    let revoked = ocsp::query(&pki.revoked, &pki.ca, &server.url(), &ask(now(), TIMEOUT, None)).unwrap();
     assert!(matches!(revoked.status, Status::Revoked { time_unix: REVOKED_AT, .. }));
 
     let (req, _) = ocsp::build_request(&pki.good, &pki.ca, None).unwrap();
-    let resp = fetch::http_post(&server.url(), "application/ocsp-request", &req, TIMEOUT, 65536).unwrap();
+    let resp =
+        fetch::http_post(&server.url(), "application/ocsp-request", &req, TIMEOUT, 65536, &local()).unwrap();
     let t = now();
     assert!(ocsp::check_response(&resp, &pki.good, &pki.ca, None, t - 200).is_ok(), "within the skew");
     assert!(matches!(
@@ -268,14 +283,14 @@ fn ca_signed_responder() {
 fn unauthorised_delegates_are_refused() {
     let pki = Pki::new();
     let server = pki.responder("noeku");
-    let e = ocsp::query(&pki.good, &pki.ca, &server.url(), now(), TIMEOUT, None).unwrap_err();
+    let e = ocsp::query(&pki.good, &pki.ca, &server.url(), &ask(now(), TIMEOUT, None)).unwrap_err();
     assert!(
         matches!(&e, OcspError::UnauthorizedResponder { problem: ResponderProblem::NoOcspSigning, .. }),
         "{e:?}"
     );
     drop(server);
     let server = pki.responder("rogue-responder");
-    let e = ocsp::query(&pki.good, &pki.ca, &server.url(), now(), TIMEOUT, None).unwrap_err();
+    let e = ocsp::query(&pki.good, &pki.ca, &server.url(), &ask(now(), TIMEOUT, None)).unwrap_err();
     assert!(
         matches!(&e, OcspError::UnauthorizedResponder { problem: ResponderProblem::Signature(_), .. }),
         "{e:?}"
@@ -288,7 +303,8 @@ fn tampered_response_fails_signature() {
     let server = pki.responder("responder");
     let nonce = [0xa7; 16];
     let (req, _) = ocsp::build_request(&pki.revoked, &pki.ca, Some(&nonce)).unwrap();
-    let resp = fetch::http_post(&server.url(), "application/ocsp-request", &req, TIMEOUT, 65536).unwrap();
+    let resp =
+        fetch::http_post(&server.url(), "application/ocsp-request", &req, TIMEOUT, 65536, &local()).unwrap();
     let t = now();
     ocsp::check_response(&resp, &pki.revoked, &pki.ca, Some(&nonce), t).unwrap();
 
@@ -314,7 +330,7 @@ fn server_down_is_unreachable_quickly() {
     let pki = Pki::new();
     let url = format!("http://127.0.0.1:{}/", free_port());
     let started = Instant::now();
-    let e = ocsp::query(&pki.good, &pki.ca, &url, now(), TIMEOUT, None).unwrap_err();
+    let e = ocsp::query(&pki.good, &pki.ca, &url, &ask(now(), TIMEOUT, None)).unwrap_err();
     assert!(matches!(&e, OcspError::Fetch(FetchError::Unreachable { url: u, .. }) if *u == url), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
 }
@@ -332,12 +348,12 @@ fn silent_server_times_out() {
         }
     });
     let started = Instant::now();
-    let e = ocsp::query(&pki.good, &pki.ca, &url, now(), Duration::from_secs(2), None).unwrap_err();
+    let e = ocsp::query(&pki.good, &pki.ca, &url, &ask(now(), Duration::from_secs(2), None)).unwrap_err();
     let took = started.elapsed();
     assert!(matches!(&e, OcspError::Fetch(FetchError::Timeout { .. })), "{e:?}");
     assert!(took >= Duration::from_millis(1900) && took < Duration::from_secs(5), "took {took:?}");
     let started = Instant::now();
-    let e = fetch::http_get(&url, Duration::from_secs(1), 100).unwrap_err();
+    let e = fetch::http_get(&url, Duration::from_secs(1), 100, &local()).unwrap_err();
     assert!(matches!(e, FetchError::Timeout { .. }), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(4));
 }
@@ -350,20 +366,20 @@ fn cache_answers_without_the_server() {
     let server = pki.responder("responder");
     let url = server.url();
     let t = now();
-    let first = ocsp::query(&pki.good, &pki.ca, &url, t, TIMEOUT, Some(&cache)).unwrap();
+    let first = ocsp::query(&pki.good, &pki.ca, &url, &ask(t, TIMEOUT, Some(&cache))).unwrap();
     assert_eq!(first.status, Status::Good);
     assert_eq!(std::fs::read_dir(&cache_dir).unwrap().count(), 1);
     drop(server);
-    let e = ocsp::query(&pki.good, &pki.ca, &url, t, TIMEOUT, None).unwrap_err();
+    let e = ocsp::query(&pki.good, &pki.ca, &url, &ask(t, TIMEOUT, None)).unwrap_err();
     assert!(matches!(e, OcspError::Fetch(FetchError::Unreachable { .. })), "server is gone: {e:?}");
 
-    let again = ocsp::query(&pki.good, &pki.ca, &url, t + 60, TIMEOUT, Some(&cache)).unwrap();
+    let again = ocsp::query(&pki.good, &pki.ca, &url, &ask(t + 60, TIMEOUT, Some(&cache))).unwrap();
     assert_eq!(again, first, "served from the cache");
     // The revoked leaf has its own CertID: not in the cache.
-    assert!(ocsp::query(&pki.revoked, &pki.ca, &url, t, TIMEOUT, Some(&cache)).is_err());
+    assert!(ocsp::query(&pki.revoked, &pki.ca, &url, &ask(t, TIMEOUT, Some(&cache))).is_err());
     // After nextUpdate the entry is gone and the network is needed again.
     let later = first.next_update.unwrap() + 1;
-    assert!(ocsp::query(&pki.good, &pki.ca, &url, later, TIMEOUT, Some(&cache)).is_err());
+    assert!(ocsp::query(&pki.good, &pki.ca, &url, &ask(later, TIMEOUT, Some(&cache))).is_err());
 }
 
 /// Our request next to openssl's own for the same certificate: byte for byte, and
@@ -409,7 +425,7 @@ fn http_get_downloads_a_crl() {
     let want = std::fs::read(d.join("rig.crl")).unwrap();
     let server = http_server(d);
 
-    let got = fetch::http_get(&format!("{}rig.crl", server.url()), TIMEOUT, 1 << 20).unwrap();
+    let got = fetch::http_get(&format!("{}rig.crl", server.url()), TIMEOUT, 1 << 20, &local()).unwrap();
     assert_eq!(got, want);
     let crl = <x509_cert::crl::CertificateList as der::Decode>::from_der(&got).unwrap();
     let revoked = crl.tbs_cert_list.revoked_certificates.unwrap();
@@ -417,11 +433,11 @@ fn http_get_downloads_a_crl() {
     assert_eq!(revoked[0].serial_number.as_bytes(), [0x10, 0x02]);
 
     let missing = format!("{}missing.crl", server.url());
-    let e = fetch::http_get(&missing, TIMEOUT, 1 << 20).unwrap_err();
+    let e = fetch::http_get(&missing, TIMEOUT, 1 << 20, &local()).unwrap_err();
     assert_eq!(e, FetchError::HttpStatus { url: missing, status: 404 });
 
     let url = format!("{}rig.crl", server.url());
-    let e = fetch::http_get(&url, TIMEOUT, 16).unwrap_err();
+    let e = fetch::http_get(&url, TIMEOUT, 16, &local()).unwrap_err();
     assert_eq!(e, FetchError::TooLarge { url, limit: 16 });
 }
 

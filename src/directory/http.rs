@@ -5,6 +5,7 @@
 use crate::verify::crl::Crl;
 use crate::verify::fetch::{http_get, FetchError};
 use crate::verify::model::read_certs;
+use crate::verify::network::{host_of, Policy};
 use crate::verify::Cert;
 
 use super::{DirectoryError, Limits};
@@ -19,7 +20,10 @@ pub struct Served {
 /// GETs `url` and decodes every object in it; a body that holds neither a certificate nor a
 /// CRL is [`DirectoryError::Malformed`].
 pub fn fetch(url: &str, limits: Limits) -> Result<Served, DirectoryError> {
-    let body = http_get(url, limits.operation, limits.max_bytes).map_err(|e| map_error(url, e))?;
+    // The user configured this URL, so its host may be a private one; a redirect elsewhere
+    // is not followed.
+    let policy = Policy { allowed_hosts: host_of(url).into_iter().collect() };
+    let body = http_get(url, limits.operation, limits.max_bytes, &policy).map_err(|e| map_error(url, e))?;
     decode(url, &body)
 }
 

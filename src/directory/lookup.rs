@@ -12,7 +12,12 @@
 //! name (how RFC 4523 repositories are laid out), for `cACertificate`,
 //! `crossCertificatePair` and the CRL attributes, walking up to the root; CRL distribution
 //! points that are directory names or `ldap://` URLs (RFC 4516), and `ldap://` caIssuers
-//! URLs, are read too. Every network use goes through the session's notifier.
+//! URLs, are read too — but only from the configured directory: an `ldap://` URL naming
+//! another host is skipped and reported ([`DirectoryError::Elsewhere`]), and one naming the
+//! same host is read over the configured connection (its TLS mode, whatever the URL's
+//! scheme says). The certificates that name these URLs are not verified yet, so following
+//! them would let anyone who plants a certificate send us to any server, in plain LDAP.
+//! Every network use goes through the session's notifier.
 
 use std::collections::HashSet;
 
@@ -98,8 +103,16 @@ pub struct Material {
 pub type Notify = Box<dyn Fn(&str) + Send>;
 
 enum Backend {
-    Ldap { client: Box<Client>, base: String },
-    Http { url: String, served: http::Served },
+    /// `host` is the configured directory's host (lowercase, brackets kept for IPv6).
+    Ldap {
+        client: Box<Client>,
+        base: String,
+        host: String,
+    },
+    Http {
+        url: String,
+        served: http::Served,
+    },
 }
 
 /// An open directory.
@@ -107,8 +120,6 @@ pub struct Session {
     backend: Backend,
     limits: Limits,
     notify: Notify,
-    /// Connections opened for `ldap://` URLs naming other servers.
-    others: Vec<Client>,
 }
 
 impl std::fmt::Debug for Session {
@@ -126,7 +137,7 @@ impl Session {
                 notify(&format!("querying {}", url.server));
                 let client = Client::connect(&url.server, limits, directory.starttls && !url.tls)?;
                 let base = directory.base.clone().unwrap_or(url.dn);
-                Backend::Ldap { client: Box::new(client), base }
+                Backend::Ldap { client: Box::new(client), base, host: url.host.to_ascii_lowercase() }
             }
             Kind::Http => {
                 notify(&format!("downloading {}", directory.url));
@@ -134,14 +145,14 @@ impl Session {
                 Backend::Http { url: directory.url.clone(), served }
             }
         };
-        Ok(Session { backend, limits, notify, others: Vec::new() })
+        Ok(Session { backend, limits, notify })
     }
 
     /// Finds the certificates matching `query`. Values that are not certificates are
     /// returned with their error (one bad entry does not hide the good ones).
     pub fn find(&mut self, query: &Query) -> Result<Vec<Found>, DirectoryError> {
         match &mut self.backend {
-            Backend::Ldap { client, base } => {
+            Backend::Ldap { client, base, .. } => {
                 let f = match query {
                     Query::Name(n) if n.trim().is_empty() => {
                         return Err(DirectoryError::BadQuery { detail: "empty name".into() })
@@ -237,7 +248,7 @@ impl Session {
     }
 
     fn read_target(&mut self, target: &Target) -> Result<Vec<Entry>, DirectoryError> {
-        let Backend::Ldap { client, base } = &mut self.backend else { return Ok(Vec::new()) };
+        let Backend::Ldap { client, base, host } = &mut self.backend else { return Ok(Vec::new()) };
         match target {
             Target::Dn(dn) => {
                 if let Some(e) = client.read(dn, &CA_ATTRIBUTES)? {
@@ -257,16 +268,16 @@ impl Session {
                 } else {
                     url.attributes.iter().map(String::as_str).collect()
                 };
-                let client = if url.server.eq_ignore_ascii_case(client.server()) {
-                    &mut **client
-                } else if let Some(i) = self.others.iter().position(|c| c.server() == url.server) {
-                    &mut self.others[i]
-                } else {
-                    (self.notify)(&format!("querying {} (named in a certificate)", url.server));
-                    self.others.push(Client::connect(&url.server, self.limits, false)?);
-                    let last = self.others.len() - 1;
-                    &mut self.others[last]
-                };
+                if !url.host.eq_ignore_ascii_case(host) {
+                    (self.notify)(&format!(
+                        "not contacting {} (named in a certificate found; not the directory searched)",
+                        url.server
+                    ));
+                    return Err(DirectoryError::Elsewhere {
+                        url: u.clone(),
+                        directory: client.server().to_owned(),
+                    });
+                }
                 client.search(&url.dn, url.scope, &url.filter, &attrs)
             }
         }

@@ -4,7 +4,7 @@
 
 use ecert::i18n;
 use ecert::verify::report::RevocationStatus;
-use ecert::verify::{self, Cert, Options, Reason, Report, Revocation, Verdict};
+use ecert::verify::{self, Cert, Options, Reason, Report, Verdict};
 use iced::widget::{column, container, text};
 use iced::{Element, Length};
 
@@ -23,7 +23,9 @@ pub fn check(der: &[u8], others: &[Vec<u8>]) -> Result<Report, String> {
     let time = super::certs::now();
     let options = Options {
         time,
-        revocation: if settings.revocation_checking { Revocation::Online } else { Revocation::Off },
+        revocation: settings.revocation_mode(),
+        network: settings.network_policy(),
+        max_age: settings.max_age_secs(),
         ..Options::default()
     };
     Ok(verify::verify(&leaf, &pool, &anchors, &[], &options))
@@ -40,6 +42,14 @@ pub fn reason_text(reason: &Reason) -> String {
             i18n::text_args("reason-revocation-unknown", &[("detail", detail.clone())])
         }
         Reason::BadSignature { .. } => i18n::text("reason-bad-signature"),
+        Reason::RevocationTooOld { max_age, detail, .. } => i18n::text_args(
+            "reason-revocation-too-old",
+            &[("days", (max_age / 86_400).to_string()), ("detail", detail.clone())],
+        ),
+        Reason::ResponderRefused { detail, .. } => {
+            i18n::text_args("reason-responder-refused", &[("detail", detail.clone())])
+        }
+        Reason::WorkLimit { .. } => i18n::text("reason-work-limit"),
         other => i18n::text_args("reason-other", &[("detail", format!("{other} ({})", other.section()))]),
     }
 }

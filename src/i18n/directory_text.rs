@@ -32,6 +32,9 @@ fn ids(err: &DirectoryError) -> (&'static str, &'static str, Vec<(&'static str, 
             ("err-dir-protocol", "rec-dir-protocol", vec![url(u), detail(d)])
         }
         DirectoryError::Offline => ("err-dir-offline", "rec-dir-offline", vec![]),
+        DirectoryError::Elsewhere { url: u, directory } => {
+            ("err-dir-elsewhere", "rec-dir-elsewhere", vec![url(u), ("directory", directory.clone())])
+        }
         DirectoryError::BadQuery { detail: d } => ("err-dir-bad-query", "rec-dir-bad-query", vec![detail(d)]),
     }
 }

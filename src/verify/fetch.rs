@@ -1,7 +1,10 @@
 //! Plain-HTTP fetches for revocation data (OCSP, RFC 6960 App. A.1; CRLs, RFC 5280
 //! §4.2.1.13) and the on-disk cache that keeps answers until their nextUpdate. Only
 //! `http://`: both objects are signed, and fetching them over TLS would need revocation
-//! checks of its own (RFC 5280 §4.2.1.13 notes the same loop).
+//! checks of its own (RFC 5280 §4.2.1.13 notes the same loop). Where a fetch may go is
+//! [`super::network`]'s decision: the host is resolved and checked first and the connection
+//! pinned to the checked addresses; redirects are never followed (a 3xx is an error naming
+//! where it pointed), so a public URL cannot bounce us to a private one.
 
 use std::fs;
 use std::io::Write;
@@ -10,6 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::DefaultConnector;
+
+use super::network::{Policy, Refusal};
 
 /// Environment variable naming the cache directory instead of the per-user default.
 pub const CACHE_DIR_ENV: &str = "ECERT_CACHE_DIR";
@@ -41,13 +48,25 @@ pub enum FetchError {
     Protocol { url: String, detail: String },
     #[error("cannot write the cache file {path}: {io}")]
     Cache { path: PathBuf, io: String },
+    /// The host is not contacted (a private address from a certificate, see `network`).
+    #[error("{url} is not contacted: {refusal}")]
+    Refused { url: String, refusal: Refusal },
+    /// The server redirected; redirects are not followed (they could lead anywhere).
+    #[error("{url} redirects to {location}; redirects are not followed")]
+    Redirect { url: String, location: String },
 }
 
 /// GETs `url` (e.g. a CRL distribution point), failing after `timeout` for the whole
-/// exchange or when the body exceeds `max_bytes`.
-pub fn http_get(url: &str, timeout: Duration, max_bytes: usize) -> Result<Vec<u8>, FetchError> {
+/// exchange or when the body exceeds `max_bytes`. Only hosts `policy` permits are contacted.
+pub fn http_get(
+    url: &str,
+    timeout: Duration,
+    max_bytes: usize,
+    policy: &Policy,
+) -> Result<Vec<u8>, FetchError> {
     check_scheme(url)?;
-    let response = agent(timeout).get(url).call().map_err(|e| map_error(url, timeout, max_bytes, e))?;
+    let response =
+        agent(url, timeout, policy)?.get(url).call().map_err(|e| map_error(url, timeout, max_bytes, e))?;
     read_body(url, timeout, max_bytes, response)
 }
 
@@ -59,9 +78,10 @@ pub fn http_post(
     body: &[u8],
     timeout: Duration,
     max_bytes: usize,
+    policy: &Policy,
 ) -> Result<Vec<u8>, FetchError> {
     check_scheme(url)?;
-    let response = agent(timeout)
+    let response = agent(url, timeout, policy)?
         .post(url)
         .content_type(content_type)
         .send(body)
@@ -76,14 +96,43 @@ fn check_scheme(url: &str) -> Result<(), FetchError> {
     }
 }
 
-fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
+/// Connects only to the addresses checked before (no second DNS lookup, so no rebinding);
+/// ureq keeps at most 16 addresses.
+#[derive(Debug)]
+struct Pinned(Vec<std::net::SocketAddr>);
+
+impl Resolver for Pinned {
+    fn resolve(
+        &self,
+        _uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut out = self.empty();
+        for a in self.0.iter().take(16) {
+            out.push(*a);
+        }
+        if out.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(out)
+    }
+}
+
+fn agent(url: &str, timeout: Duration, policy: &Policy) -> Result<ureq::Agent, FetchError> {
+    let uri: ureq::http::Uri = url.parse().map_err(|_| FetchError::BadUrl { url: url.to_owned() })?;
+    let host =
+        uri.host().filter(|h| !h.is_empty()).ok_or_else(|| FetchError::BadUrl { url: url.to_owned() })?;
+    let addrs = policy
+        .resolve(host, uri.port_u16().unwrap_or(80))
+        .map_err(|refusal| FetchError::Refused { url: url.to_owned(), refusal })?;
+    let config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
-        .max_redirects(5)
+        .max_redirects(0)
         .user_agent(concat!("ecert-manager/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .new_agent()
+        .build();
+    Ok(ureq::Agent::with_parts(config, DefaultConnector::default(), Pinned(addrs)))
 }
 
 fn read_body(
@@ -93,6 +142,17 @@ fn read_body(
     response: ureq::http::Response<ureq::Body>,
 ) -> Result<Vec<u8>, FetchError> {
     let status = response.status().as_u16();
+    if (300..400).contains(&status) {
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("(no Location)")
+            .chars()
+            .take(200)
+            .collect();
+        return Err(FetchError::Redirect { url: url.to_owned(), location });
+    }
     if !(200..300).contains(&status) {
         return Err(FetchError::HttpStatus { url: url.to_owned(), status });
     }
@@ -234,10 +294,11 @@ mod tests {
         for url in
             ["https://example.com/x.crl", "ftp://x/y", "ldap://x/cn=y", "file:///etc/passwd", "", "http:/"]
         {
-            let e = http_get(url, Duration::from_secs(1), 10).unwrap_err();
+            let e = http_get(url, Duration::from_secs(1), 10, &Policy::default()).unwrap_err();
             assert_eq!(e, FetchError::UnsupportedScheme { url: url.to_owned() }, "{url}");
         }
-        let e = http_post("HTTPS://x", "a/b", b"", Duration::from_secs(1), 10).unwrap_err();
+        let e =
+            http_post("HTTPS://x", "a/b", b"", Duration::from_secs(1), 10, &Policy::default()).unwrap_err();
         assert!(matches!(e, FetchError::UnsupportedScheme { .. }));
     }
 

@@ -19,6 +19,8 @@ use self::asn1::{
     Version, ID_PKIX_OCSP_BASIC, ID_PKIX_OCSP_NONCE,
 };
 use crate::verify::fetch::{self, Cache, FetchError};
+use crate::verify::network::Policy;
+use crate::verify::path::DEFAULT_MAX_AGE_SECS;
 use crate::verify::signature::{verify_signed, Hash, SignatureError};
 
 /// Clock skew tolerated on thisUpdate (RFC 6960 §4.2.2.1 leaves the margin to the client).
@@ -82,6 +84,9 @@ pub enum OcspError {
     /// nextUpdate has passed (§3.2 item 6).
     #[error("the OCSP response is stale (nextUpdate {next_update}, now {now})")]
     Stale { next_update: u64, now: u64 },
+    /// No nextUpdate and thisUpdate older than the allowed maximum age.
+    #[error("the OCSP response has no nextUpdate and is older than allowed (thisUpdate {this_update}, now {now}, at most {max_age} s)")]
+    TooOld { this_update: u64, now: u64, max_age: u64 },
     #[error("no randomness for the OCSP nonce: {detail}")]
     Random { detail: String },
     #[error(transparent)]
@@ -102,6 +107,11 @@ pub enum ResponderProblem {
     OutsideValidity { not_before: u64, not_after: u64 },
     #[error("its certificate is malformed")]
     Malformed,
+    /// A keyUsage without digitalSignature (RFC 5280 §4.2.1.3).
+    #[error("its certificate's key usage does not allow digital signatures")]
+    KeyUsage,
+    #[error("its certificate has an unknown critical extension {oid}")]
+    UnknownCritical { oid: String },
 }
 
 /// The revocation status of one certificate (RFC 6960 §2.2).
@@ -128,6 +138,21 @@ pub struct OcspAnswer {
     pub produced_at: u64,
     /// Subject DN (RFC 4514) of the certificate whose key signed the response.
     pub responder: String,
+    /// A delegated responder's certificate (DER) that lacks id-pkix-ocsp-nocheck: the
+    /// answer may be used only once that certificate is known not to be revoked.
+    #[serde(skip)]
+    pub unchecked_responder: Option<Vec<u8>>,
+}
+
+/// How a query is made: the time, a time-out, the cache, where the network may go, and the
+/// oldest acceptable answer without nextUpdate (seconds).
+#[derive(Clone, Copy, Debug)]
+pub struct Ask<'a> {
+    pub now_unix: u64,
+    pub timeout: Duration,
+    pub cache: Option<&'a Cache>,
+    pub policy: &'a Policy,
+    pub max_age: u64,
 }
 
 /// A parsed `successful` response of type `id-pkix-ocsp-basic`, with what the signature
@@ -215,7 +240,8 @@ pub fn parse_response(der: &[u8]) -> Result<Response, OcspError> {
 /// a SingleResponse for our CertID, a signature by the issuer or by a delegated responder
 /// it authorised (§4.2.2.2), the ResponderID naming that signer, our nonce echoed when
 /// `expected_nonce` is given, thisUpdate not in the future (± [`CLOCK_SKEW_SECS`]) and
-/// nextUpdate, if present, not in the past.
+/// nextUpdate, if present, not in the past; without nextUpdate, thisUpdate no older than
+/// [`DEFAULT_MAX_AGE_SECS`].
 pub fn check_response(
     resp_der: &[u8],
     cert_der: &[u8],
@@ -224,7 +250,7 @@ pub fn check_response(
     now_unix: u64,
 ) -> Result<OcspAnswer, OcspError> {
     let nonce = expected_nonce.map_or(Nonce::Ignore, Nonce::Required);
-    check(resp_der, cert_der, issuer_der, nonce, now_unix)
+    check(resp_der, cert_der, issuer_der, nonce, now_unix, DEFAULT_MAX_AGE_SECS)
 }
 
 /// Asks the responder at `url` (an `http://` URL from the certificate's AIA, RFC 5280
@@ -235,27 +261,21 @@ pub fn check_response(
 /// The nonce must match when the response echoes one; responders that pre-sign their
 /// answers (RFC 5019 §2.2) omit it and are accepted, freshness then resting on
 /// thisUpdate/nextUpdate.
-pub fn query(
-    cert_der: &[u8],
-    issuer_der: &[u8],
-    url: &str,
-    now_unix: u64,
-    timeout: Duration,
-    cache: Option<&Cache>,
-) -> Result<OcspAnswer, OcspError> {
+pub fn query(cert_der: &[u8], issuer_der: &[u8], url: &str, ask: &Ask<'_>) -> Result<OcspAnswer, OcspError> {
+    let Ask { now_unix, timeout, cache, policy, max_age } = *ask;
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce).map_err(|e| OcspError::Random { detail: e.to_string() })?;
     let (request, cert_id) = build_request(cert_der, issuer_der, Some(&nonce))?;
     let key = cert_id.to_der().map(|d| format!("ocsp:{}", hex::encode(d))).ok();
     if let (Some(cache), Some(key)) = (cache, &key) {
         if let Some(cached) = cache.get(key, now_unix) {
-            if let Ok(answer) = check(&cached, cert_der, issuer_der, Nonce::Ignore, now_unix) {
+            if let Ok(answer) = check(&cached, cert_der, issuer_der, Nonce::Ignore, now_unix, max_age) {
                 return Ok(answer);
             }
         }
     }
-    let body = fetch::http_post(url, REQUEST_CONTENT_TYPE, &request, timeout, MAX_RESPONSE_BYTES)?;
-    let answer = check(&body, cert_der, issuer_der, Nonce::IfPresent(&nonce), now_unix)?;
+    let body = fetch::http_post(url, REQUEST_CONTENT_TYPE, &request, timeout, MAX_RESPONSE_BYTES, policy)?;
+    let answer = check(&body, cert_der, issuer_der, Nonce::IfPresent(&nonce), now_unix, max_age)?;
     if let (Some(cache), Some(key)) = (cache, &key) {
         // A cache that cannot be written costs a later round trip, not this answer.
         let _ = cache.put(key, &body, answer.next_update);
@@ -276,6 +296,7 @@ fn check(
     issuer_der: &[u8],
     nonce: Nonce<'_>,
     now_unix: u64,
+    max_age: u64,
 ) -> Result<OcspAnswer, OcspError> {
     let resp = parse_response(resp_der)?;
     let cert = read_cert(cert_der, "certificate")?;
@@ -306,10 +327,14 @@ fn check(
     if this_update > now_unix.saturating_add(CLOCK_SKEW_SECS) {
         return Err(OcspError::NotYetValid { this_update, now: now_unix });
     }
-    if let Some(next_update) = next_update {
-        if next_update < now_unix {
+    match next_update {
+        Some(next_update) if next_update < now_unix => {
             return Err(OcspError::Stale { next_update, now: now_unix });
         }
+        None if now_unix.saturating_sub(this_update) > max_age => {
+            return Err(OcspError::TooOld { this_update, now: now_unix, max_age });
+        }
+        _ => {}
     }
     let status = match &single.cert_status {
         CertStatus::Good(_) => Status::Good,
@@ -325,6 +350,7 @@ fn check(
         next_update,
         produced_at: data.produced_at.to_unix_duration().as_secs(),
         responder: signer.name,
+        unchecked_responder: signer.unchecked_delegate,
     })
 }
 

@@ -5,8 +5,9 @@
 //! Loops are cut (a certificate, or a subject+key pair, never appears twice in a path),
 //! depth is bounded and the whole search runs on a work budget (RFC 4158 §2.5, §3).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use der::Decode;
 
@@ -60,9 +61,28 @@ pub struct Options {
     pub peer: Option<PeerName>,
     /// Maximum number of intermediates between anchor and end entity.
     pub max_intermediates: Option<usize>,
+    /// Hosts that may be contacted though they are loopback/private (`network`).
+    pub network: super::network::Policy,
+    /// Oldest acceptable OCSP answer or CRL that has no nextUpdate, seconds since its
+    /// thisUpdate; `None` is [`DEFAULT_MAX_AGE_SECS`]. Without nextUpdate nothing says when
+    /// such an answer stops being current (RFC 5280 §5.1.2.5, RFC 6960 §4.2.2.1), and over
+    /// plain HTTP an old one can be replayed.
+    pub max_age: Option<u64>,
 }
 
-/// Bound on candidate expansions and signature checks for one verification.
+/// Default for [`Options::max_age`]: 7 days.
+pub const DEFAULT_MAX_AGE_SECS: u64 = 7 * 24 * 3600;
+
+impl Options {
+    /// [`Options::max_age`] or its default.
+    pub fn max_age_secs(&self) -> u64 {
+        self.max_age.unwrap_or(DEFAULT_MAX_AGE_SECS)
+    }
+}
+
+/// Bound on candidate expansions, signature checks and network fetches
+/// (`network::FETCH_COST` each) for one whole verification: nested CRL-issuer validations
+/// and online re-checks draw on the same budget.
 pub const WORK_LIMIT: usize = 4096;
 /// Bound on chain length when the caller sets none.
 pub const DEFAULT_MAX_INTERMEDIATES: usize = 12;
@@ -73,7 +93,8 @@ pub struct Engine<'a> {
     pub pool: &'a [Cert],
     pub crls: &'a [Crl],
     pub options: &'a Options,
-    work: RefCell<usize>,
+    /// Shared with every nested engine of the same verification.
+    work: Rc<Cell<usize>>,
     sig_cache: RefCell<SigCache>,
     pub(super) crl_depth: usize,
     /// CRL-issuer certificates being validated further up (a CRL issuer may vouch for
@@ -88,7 +109,7 @@ impl<'a> Engine<'a> {
             pool,
             crls,
             options,
-            work: RefCell::new(0),
+            work: Rc::new(Cell::new(0)),
             sig_cache: RefCell::new(HashMap::new()),
             crl_depth: 0,
             in_progress: Vec::new(),
@@ -97,9 +118,24 @@ impl<'a> Engine<'a> {
 
     /// Spends one unit of work; false once the budget is gone.
     pub(super) fn spend(&self) -> bool {
-        let mut w = self.work.borrow_mut();
-        *w += 1;
-        *w <= WORK_LIMIT
+        self.spend_n(1)
+    }
+
+    /// Spends `n` units of work; false once the budget is gone.
+    pub(super) fn spend_n(&self, n: usize) -> bool {
+        let w = self.work.get().saturating_add(n);
+        self.work.set(w);
+        w <= WORK_LIMIT
+    }
+
+    /// Work spent so far by this verification.
+    pub fn work_spent(&self) -> usize {
+        self.work.get()
+    }
+
+    /// Makes this engine draw on `other`'s budget (a nested check of the same verification).
+    pub fn share_budget(&mut self, other: &Engine<'_>) {
+        self.work = Rc::clone(&other.work);
     }
 
     /// Checks `child`'s signature with `issuer`'s key (cached).
@@ -289,4 +325,25 @@ enum Search {
     Found(Report),
     Exhausted,
     OutOfWork,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nested engines (CRL issuers, downloaded-CRL re-checks, the caIssuers retry) draw on
+    /// the budget of the verification they belong to, not on a fresh one each.
+    #[test]
+    fn nested_engines_share_one_budget() {
+        let opts = Options::default();
+        let outer = Engine::new(&[], &[], &[], &opts);
+        let mut nested = Engine::new(&[], &[], &[], &opts);
+        nested.share_budget(&outer);
+        assert!(nested.spend_n(WORK_LIMIT - 1));
+        assert_eq!(outer.work_spent(), WORK_LIMIT - 1);
+        assert!(outer.spend(), "the last unit");
+        assert!(!nested.spend(), "spent by the outer engine");
+        let fresh = Engine::new(&[], &[], &[], &opts);
+        assert!(fresh.spend(), "another verification has its own budget");
+    }
 }

@@ -55,6 +55,14 @@ pub enum Reason {
     TooDeep { limit: usize },
     #[error("path building gave up after {work} steps")]
     WorkLimit { work: usize },
+    /// The only answer (an OCSP response or a CRL without nextUpdate) is older than the
+    /// allowed maximum age (`Options::max_age`): it may be a replay.
+    #[error("the revocation answer for certificate {index} has no nextUpdate and is older than {max_age} seconds (thisUpdate {this_update}): {detail}")]
+    RevocationTooOld { index: usize, this_update: u64, max_age: u64, detail: String },
+    /// An OCSP answer came from a delegated responder that may not be relied on (RFC 6960
+    /// §4.2.2.2, §4.2.2.2.1).
+    #[error("the OCSP responder for certificate {index} cannot be relied on: {detail}")]
+    ResponderRefused { index: usize, detail: String },
 }
 
 impl Reason {
@@ -66,6 +74,8 @@ impl Reason {
             Reason::BadSignature { .. } => "RFC 5280 §6.1.3 (a)(1)",
             Reason::Expired { .. } | Reason::NotYetValid { .. } => "RFC 5280 §6.1.3 (a)(2)",
             Reason::Revoked { .. } | Reason::RevocationUnknown { .. } => "RFC 5280 §6.1.3 (a)(3), §6.3",
+            Reason::RevocationTooOld { .. } => "RFC 5280 §5.1.2.5, RFC 6960 §4.2.2.1",
+            Reason::ResponderRefused { .. } => "RFC 6960 §4.2.2.2",
             Reason::NotCa { .. } => "RFC 5280 §6.1.4 (k)",
             Reason::PathLength { .. } => "RFC 5280 §6.1.4 (l)",
             Reason::KeyUsage { .. } => "RFC 5280 §6.1.4 (n), §4.2.1.3",
@@ -80,7 +90,10 @@ impl Reason {
 
     pub fn verdict(&self) -> Verdict {
         match self {
-            Reason::RevocationUnknown { .. } | Reason::WorkLimit { .. } => Verdict::Undetermined,
+            Reason::RevocationUnknown { .. }
+            | Reason::WorkLimit { .. }
+            | Reason::RevocationTooOld { .. }
+            | Reason::ResponderRefused { .. } => Verdict::Undetermined,
             _ => Verdict::Invalid,
         }
     }

@@ -92,6 +92,10 @@ impl Engine<'_> {
         let mut mask = 0u16;
         let mut problem = String::from("no CRL covers it");
         let mut good: Option<(u64, Option<u64>)> = None;
+        // A CRL without nextUpdate older than the maximum age (its thisUpdate), if that is
+        // why none decided.
+        let mut too_old: Option<u64> = None;
+        let max_age = self.options.max_age_secs();
         for dp in &dps {
             for crl in self.crls.iter().filter(|c| !c.is_delta()) {
                 if mask == ALL_REASONS {
@@ -107,8 +111,9 @@ impl Engine<'_> {
                     problem = format!("the CRL has an unknown critical extension {oid}");
                     continue;
                 }
-                if crl.this_update > now || crl.next_update.is_some_and(|n| n < now) {
-                    problem = "the CRL is out of date".into();
+                if let Some((p, old)) = Self::crl_dates(crl, now, max_age) {
+                    problem = p;
+                    too_old = old.or(too_old);
                     continue;
                 }
                 if crl.number_critical || (self.options.profile == Profile::Strict && crl.number.is_none()) {
@@ -174,15 +179,43 @@ impl Engine<'_> {
             Some((this_update, next_update)) if mask == ALL_REASONS => {
                 Ok(RevocationStatus::Good { source: "CRL".into(), this_update, next_update })
             }
-            _ => {
-                let unknown = Reason::RevocationUnknown { index: i, detail: problem };
-                if self.options.revocation == Revocation::Online {
-                    self.online_status(chain, i, unknown)
-                } else {
-                    Err(unknown)
-                }
-            }
+            _ => self.undecided(chain, i, problem, too_old),
         }
+    }
+
+    /// No CRL at hand decided: online, ask the network; offline, say why (a too-old CRL
+    /// without nextUpdate, with its thisUpdate, or the last problem met).
+    fn undecided(
+        &self,
+        chain: &[&Cert],
+        i: usize,
+        detail: String,
+        too_old: Option<u64>,
+    ) -> Result<RevocationStatus, Reason> {
+        let max_age = self.options.max_age_secs();
+        let unknown = match too_old {
+            Some(this_update) => Reason::RevocationTooOld { index: i, this_update, max_age, detail },
+            None => Reason::RevocationUnknown { index: i, detail },
+        };
+        if self.options.revocation == Revocation::Online {
+            self.online_status(chain, i, unknown)
+        } else {
+            Err(unknown)
+        }
+    }
+
+    /// Why `crl` is not current at `now`: out of its thisUpdate–nextUpdate window, or without
+    /// nextUpdate and older than `max_age` (then also its thisUpdate).
+    fn crl_dates(crl: &Crl, now: u64, max_age: u64) -> Option<(String, Option<u64>)> {
+        if crl.this_update > now || crl.next_update.is_some_and(|n| n < now) {
+            return Some(("the CRL is out of date".into(), None));
+        }
+        if crl.next_update.is_none() && now.saturating_sub(crl.this_update) > max_age {
+            let p =
+                format!("the CRL has no nextUpdate and was issued more than {} days ago", max_age / 86_400);
+            return Some((p, Some(crl.this_update)));
+        }
+        None
     }
 
     /// §6.3.3 (b): is this complete CRL about this certificate, for this distribution point?
@@ -274,9 +307,12 @@ impl Engine<'_> {
                 policy: PolicyInputs::default(),
                 profile: self.options.profile,
                 revocation: self.options.revocation,
+                network: self.options.network.clone(),
+                max_age: self.options.max_age,
                 ..Options::default()
             };
             let mut nested = Engine::new(self.anchors, self.pool, self.crls, &opts);
+            nested.share_budget(self);
             nested.crl_depth = self.crl_depth + 1;
             nested.in_progress.clone_from(&self.in_progress);
             nested.in_progress.push(cand.sha256);

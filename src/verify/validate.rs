@@ -226,6 +226,9 @@ impl Engine<'_> {
                         Reason::RevocationUnknown { detail, .. } => {
                             RevocationStatus::Unknown { detail: detail.clone() }
                         }
+                        Reason::RevocationTooOld { .. }
+                        | Reason::ResponderRefused { .. }
+                        | Reason::WorkLimit { .. } => RevocationStatus::Unknown { detail: r.to_string() },
                         _ => RevocationStatus::NotChecked,
                     };
                 })?;

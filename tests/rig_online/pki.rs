@@ -298,6 +298,10 @@ impl Pki {
             .args(given)
             .args(extra)
             .env("ECERT_CACHE_DIR", cache)
+            // The servers are on 127.0.0.1, which certificates may name only if the user
+            // allowed it; and no user settings (offline mode) may leak in.
+            .env("ECERT_ALLOW_HOSTS", "127.0.0.1")
+            .env("ECERT_CONFIG_DIR", d.join("config"))
             .current_dir(d)
             .stdin(Stdio::null())
             .stdout(out_file)

@@ -56,8 +56,15 @@ enum Command {
         strict: bool,
         /// Check revocation over the network too: OCSP (authorityInfoAccess) and CRL download
         /// (cRLDistributionPoints, http only), cached until nextUpdate. Off by default.
+        /// Refused while the `offline` setting is on. Hosts that resolve to loopback or
+        /// private addresses are contacted only if listed in the `allowed_hosts` setting or
+        /// in ECERT_ALLOW_HOSTS.
         #[arg(long)]
         online: bool,
+        /// Oldest acceptable OCSP answer or CRL without nextUpdate, in days (default: the
+        /// `revocation_max_age_days` setting, else 7).
+        #[arg(long, value_name = "DAYS")]
+        max_age: Option<u32>,
         #[arg(long)]
         json: bool,
     },
@@ -297,20 +304,31 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Anchors { action: Some(AnchorsCommand::Remove { fingerprint }), .. } => {
             output::anchor_remove(&fingerprint)
         }
-        Command::Verify { cert, anchors, untrusted, crls, at, purpose, peer, strict, online, json } => {
-            verify::verify(&verify::VerifyArgs {
-                leaf: cert,
-                anchors,
-                untrusted,
-                crls,
-                at,
-                purpose,
-                peer,
-                strict,
-                online,
-                json,
-            })
-        }
+        Command::Verify {
+            cert,
+            anchors,
+            untrusted,
+            crls,
+            at,
+            purpose,
+            peer,
+            strict,
+            online,
+            max_age,
+            json,
+        } => verify::verify(&verify::VerifyArgs {
+            leaf: cert,
+            anchors,
+            untrusted,
+            crls,
+            at,
+            purpose,
+            peer,
+            strict,
+            online,
+            max_age,
+            json,
+        }),
         Command::LimboHarness => verify::limbo_harness(),
         Command::Counter { command, target } => counter::run(command, &target),
         Command::Directory { command } => directory::run(command),

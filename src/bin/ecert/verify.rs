@@ -21,6 +21,7 @@ pub struct VerifyArgs {
     pub peer: Option<String>,
     pub strict: bool,
     pub online: bool,
+    pub max_age: Option<u32>,
     pub json: bool,
 }
 
@@ -66,7 +67,24 @@ pub fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
+/// The user's settings; refuses `--online` while the `offline` setting is on (it wins, and
+/// there is no override: the user changes the setting).
+fn settings_for(args: &VerifyArgs) -> Result<ecert::settings::Settings, String> {
+    let settings = ecert::settings::load().unwrap_or_else(|e| {
+        eprintln!("ecert: {e}");
+        ecert::settings::Settings::default()
+    });
+    if args.online && settings.offline {
+        let refused = ecert::verify::network::OnlineRefused::OfflineSetting {
+            settings: ecert::settings::path().unwrap_or_default(),
+        };
+        return Err(crate::output::words(&ecert::i18n::network_error_text(&refused)));
+    }
+    Ok(settings)
+}
+
 pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
+    let settings = settings_for(args)?;
     let mut leaf_certs = certs_from(&args.leaf)?;
     if leaf_certs.is_empty() {
         return Err(format!("{}: no certificate", args.leaf.display()));
@@ -78,8 +96,7 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
         pool.extend(certs_from(p)?);
     }
     let anchors: Vec<Cert> = if args.anchors.is_empty() {
-        let system = ecert::settings::load().is_ok_and(|s| s.system_anchors);
-        let (store, problems) = verify::trust::all(system);
+        let (store, problems) = verify::trust::all(settings.system_anchors);
         for p in problems {
             eprintln!("ecert: {p}");
         }
@@ -123,6 +140,8 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
         },
         required_eku,
         peer: args.peer.as_deref().map(peer_name),
+        network: settings.network_policy(),
+        max_age: args.max_age.map(|d| u64::from(d) * 86_400).or_else(|| settings.max_age_secs()),
         ..Options::default()
     };
     let report = verify::verify(&leaf, &pool, &anchors, &crls, &options);
