@@ -394,3 +394,44 @@ fn ldaps_and_starttls_check_the_servers_certificate() {
         assert!(out.is_empty());
     }
 }
+
+/// A certificate found in a directory names its CRLs on other servers: those are not
+/// contacted (the certificate is not verified yet) and the skip is reported; a URL on the
+/// configured directory's host is read over the configured connection.
+#[test]
+fn follow_up_urls_go_only_to_the_configured_directory() {
+    let rig = common::rig();
+    let elsewhere = TcpListener::bind("127.0.0.2:0").unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let other_port = elsewhere.local_addr().unwrap().port();
+    let host_port = rig.ldap_url.trim_start_matches("ldap://").to_owned();
+    let ta = "CN%3DTrust%20Anchor%2CO%3DTest%20Certificates%202011%2CC%3DUS";
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(d).output().unwrap();
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "k.pem"]);
+    let cdp = format!(
+        "crlDistributionPoints=URI:ldap://127.0.0.2:{other_port}/cn=Evil?certificateRevocationList;binary,\
+         URI:ldap://{host_port}/{ta}?certificateRevocationList;binary"
+    );
+    #[rustfmt::skip]
+    run(&["req", "-x509", "-new", "-key", "k.pem", "-subj", "/O=Net/CN=Found Person", "-days", "5",
+        "-addext", &cdp, "-outform", "DER", "-out", "found.der"]);
+    let cert = Cert::parse(&std::fs::read(d.join("found.der")).unwrap()).unwrap();
+    let mut session = open(&pkits_dir(&rig), wide()).unwrap();
+    let material = session.material(&cert);
+    let skipped: Vec<_> =
+        material.problems.iter().filter(|p| matches!(p, DirectoryError::Elsewhere { .. })).collect();
+    assert_eq!(skipped.len(), 1, "{:?}", material.problems);
+    assert!(skipped[0].to_string().contains(&format!("127.0.0.2:{other_port}")), "{}", skipped[0]);
+    assert!(elsewhere.accept().is_err(), "nothing connected to 127.0.0.2");
+    let ta_crl = std::fs::read(data().join("crls/TrustAnchorRootCRL.crl")).unwrap();
+    assert!(
+        material.crls.iter().any(|c| c.der == ta_crl),
+        "the same-host URL was read: {:?}",
+        material.crl_sources
+    );
+}
