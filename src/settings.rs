@@ -112,21 +112,22 @@ pub fn load_at(path: &std::path::Path) -> Result<Settings, SettingsError> {
     }
 }
 
-/// Writes the settings atomically (temp file + rename).
+/// Writes the settings atomically and privately (see [`save_at`]).
 pub fn save(settings: &Settings) -> Result<(), SettingsError> {
     save_at(&path().ok_or(SettingsError::NoConfigDir)?, settings)
 }
 
-/// Writes the settings to `path` atomically (temp file + rename).
+/// Writes the settings to `path`: a private folder (0700) and file (0600), replaced
+/// atomically (temp + fsync + rename + fsync of the folder), so a crash leaves the old
+/// settings or the new ones, never a torn file read back as "malformed, defaults used".
 pub fn save_at(path: &std::path::Path, settings: &Settings) -> Result<(), SettingsError> {
     let path = path.to_path_buf();
-    let io = |e: std::io::Error| SettingsError::Io { path: path.clone(), detail: e.to_string() };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
+    let io =
+        |e: crate::careful_file::FileError| SettingsError::Io { path: path.clone(), detail: e.to_string() };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::careful_file::create_private_dir_all(dir).map_err(io)?;
     }
     let text = serde_json::to_vec_pretty(settings)
         .map_err(|e| SettingsError::Io { path: path.clone(), detail: e.to_string() })?;
-    let tmp = path.with_extension("json.new");
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)
+    crate::careful_file::write_atomic(&path, &text, crate::careful_file::Mode::PRIVATE).map_err(io)
 }

@@ -158,9 +158,64 @@ fn password_change_is_atomic_and_checked() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".new"))
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
         .collect();
     assert!(leftovers.is_empty());
     // openssl opens the rewritten file with the new password.
     openssl(&["pkcs12", "-in", path.to_str().unwrap(), "-passin", "pass:new", "-noout"]);
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// `ecert p12 passwd FILE --password-stdin`, optionally under a file-size limit of 1 KiB
+/// (`ulimit -f 1`): the process is then killed by SIGXFSZ half way through writing the new
+/// file, as a power cut would stop it.
+#[cfg(unix)]
+fn passwd_cli(file: &Path, old: &str, new: &str, cut: bool) -> std::process::Output {
+    use std::io::Write;
+    let limit = if cut { "ulimit -f 1; " } else { "" };
+    let mut child = std::process::Command::new("bash")
+        .args(["-c", &format!("{limit}exec \"$0\" p12 passwd \"$1\" --password-stdin")])
+        .arg(env!("CARGO_BIN_EXE_ecert"))
+        .arg(file)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{old}\n{new}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn password_change_writes_0600_and_a_write_cut_half_way_leaves_the_only_key_intact() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = make_p12(dir.path(), "Only Copy", false, "old");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    assert!(before.len() > 2048, "larger than the 1 KiB limit: {}", before.len());
+    let out = passwd_cli(&path, "old", "new", true);
+    assert!(!out.status.success(), "the write was cut: {out:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the old file is whole");
+    assert!(P12File::open(&path).unwrap().decrypt(&pw("old")).unwrap().key_matches_certificate());
+    // Uncut: the key file is rewritten private, whatever mode it had.
+    let out = passwd_cli(&path, "old", "new", false);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(mode(&path), 0o600);
+    assert!(P12File::open(&path).unwrap().decrypt(&pw("new")).unwrap().key_matches_certificate());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    // What the cut left is a hidden temporary file, never the key file's name.
+    assert!(
+        names.iter().filter(|n| n.starts_with('.')).all(|n| n.starts_with(".Only Copy.p12.")),
+        "{names:?}"
+    );
 }

@@ -42,3 +42,47 @@ fn malformed_settings_are_reported_and_ignored() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.as_array().unwrap().iter().all(|m| m["source"] != "settings"), "{v}");
 }
+
+#[cfg(unix)]
+fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// `ecert directory add` with a file-size limit of 0 bytes: the process is killed by
+/// SIGXFSZ in the middle of writing the new settings, as a power cut would stop it.
+#[cfg(unix)]
+fn add_directory_killed_mid_write(config_dir: &std::path::Path) -> std::process::Output {
+    Command::new("bash")
+        .args(["-c", "ulimit -f 0; exec \"$0\" directory add Rig ldap://127.0.0.1:3890"])
+        .arg(env!("CARGO_BIN_EXE_ecert"))
+        .env("ECERT_CONFIG_DIR", config_dir)
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn settings_are_saved_private_and_a_save_cut_half_way_leaves_the_old_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let old = ecert::settings::Settings { high_contrast: true, ..Default::default() };
+    ecert::settings::save_at(&config.join("settings.json"), &old).unwrap();
+    assert_eq!(mode(&config), 0o700);
+    assert_eq!(mode(&config.join("settings.json")), 0o600);
+    let before = std::fs::read(config.join("settings.json")).unwrap();
+    let out = add_directory_killed_mid_write(&config);
+    assert!(!out.status.success(), "the save was cut: {out:?}");
+    assert_eq!(std::fs::read(config.join("settings.json")).unwrap(), before, "old settings intact");
+    assert_eq!(ecert::settings::load_at(&config.join("settings.json")).unwrap(), old);
+    // The next save goes through, still private.
+    let out = Command::new(env!("CARGO_BIN_EXE_ecert"))
+        .args(["directory", "add", "Rig", "ldap://127.0.0.1:3890"])
+        .env("ECERT_CONFIG_DIR", &config)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let now = ecert::settings::load_at(&config.join("settings.json")).unwrap();
+    assert!(now.high_contrast && now.directories.len() == 1);
+    assert_eq!(mode(&config.join("settings.json")), 0o600);
+}

@@ -469,7 +469,7 @@ rec-dir-bad-query = Type part of a name, an e-mail address, or a serial number i
 
 ## Files (careful_file): private, atomic, never overwritten unasked
 err-file-exists = { $path } already exists; nothing was overwritten.
-rec-file-exists = Choose another name, or overwrite it on purpose (--force).
+rec-file-exists = Choose another name. To replace it on purpose, use --force where the command offers it.
 err-file-io = Could not write { $path } ({ $detail }). The file that was there is unchanged.
 rec-file-io = Check that the folder exists, that you may write to it and that the disk is not full.
 err-file-no-data-dir = This user has no data folder (no home folder was found).

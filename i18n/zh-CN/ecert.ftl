@@ -469,7 +469,7 @@ rec-dir-bad-query = 请输入部分姓名、电子邮件地址，或十六进制
 
 ## Files (careful_file): private, atomic, never overwritten unasked
 err-file-exists = { $path } 已存在，没有覆盖。
-rec-file-exists = 请另选名称，或确定要覆盖（--force）。
+rec-file-exists = 请另选名称。如确定要替换，可在命令提供时使用 --force。
 err-file-io = 无法写入 { $path }（{ $detail }）。原有文件没有改动。
 rec-file-io = 请检查文件夹是否存在、你是否有写入权限，以及磁盘是否已满。
 err-file-no-data-dir = 此用户没有数据文件夹（找不到主文件夹）。

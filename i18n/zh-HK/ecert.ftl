@@ -469,7 +469,7 @@ rec-dir-bad-query = 請輸入部分姓名、電郵地址，或十六進制序號
 
 ## Files (careful_file): private, atomic, never overwritten unasked
 err-file-exists = { $path } 已存在，沒有覆寫。
-rec-file-exists = 請另選名稱，或確定要覆寫（--force）。
+rec-file-exists = 請另選名稱。如確定要取代，可在指令提供時使用 --force。
 err-file-io = 無法寫入 { $path }（{ $detail }）。原有檔案沒有改動。
 rec-file-io = 請檢查資料夾是否存在、你是否有寫入權限，以及磁碟是否已滿。
 err-file-no-data-dir = 此用戶沒有資料夾（找不到主資料夾）。

@@ -80,9 +80,11 @@ impl P12Contents {
     }
 }
 
-/// Re-encrypts the file at `path` under `new` (PBES2 + AES-256, HMAC-SHA-256). The new file
-/// is written beside the old one, re-opened with the new password, and only then moved over
-/// the old one (an atomic rename): at every moment one complete file is on disk.
+/// Re-encrypts the file at `path` under `new` (PBES2 + AES-256, HMAC-SHA-256). The new
+/// bytes are opened with the new password first, then written beside the old file (0600,
+/// fsynced) and renamed over it, the folder fsynced ([`crate::careful_file::write_atomic`]):
+/// at every moment, a power cut included, one complete file is on disk — often the only copy
+/// of the key.
 pub fn change_password(path: &Path, old: &Password, new: &Password) -> Result<(), P12Error> {
     let io = |p: &Path, e: std::io::Error| P12Error::Io { path: p.to_owned(), detail: e.to_string() };
     let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
@@ -95,14 +97,8 @@ pub fn change_password(path: &Path, old: &Password, new: &Password) -> Result<()
         .writer(new.expose())
         .write()
         .map_err(|e| P12Error::Corrupt { path: path.to_owned(), detail: e.to_string() })?;
-    let tmp: PathBuf = path.with_extension("p12.new");
-    std::fs::write(&tmp, &new_bytes).map_err(|e| io(&tmp, e))?;
-    let check = std::fs::read(&tmp).map_err(|e| io(&tmp, e)).and_then(|b| {
-        KeyStore::from_pkcs12(&b, new.expose(), Pkcs12ImportPolicy::Relaxed).map_err(|e| read_error(&tmp, &e))
-    });
-    if let Err(e) = check {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+    KeyStore::from_pkcs12(&new_bytes, new.expose(), Pkcs12ImportPolicy::Relaxed)
+        .map_err(|e| read_error(path, &e))?;
+    crate::careful_file::write_atomic(path, &new_bytes, crate::careful_file::Mode::PRIVATE)
+        .map_err(|e| P12Error::Io { path: path.to_owned(), detail: e.to_string() })
 }

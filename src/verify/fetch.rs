@@ -7,9 +7,7 @@
 //! where it pointed), so a public URL cannot bounce us to a private one.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
@@ -216,7 +214,6 @@ pub struct Cache {
 }
 
 const MAGIC: &[u8; 4] = b"ERC1";
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl Cache {
     /// A cache in `dir` (created on first write).
@@ -261,23 +258,19 @@ impl Cache {
             let _ = fs::remove_file(&path);
             return Ok(());
         };
-        let cache_err =
-            |p: &Path, e: std::io::Error| FetchError::Cache { path: p.to_owned(), io: e.to_string() };
-        fs::create_dir_all(&self.dir).map_err(|e| cache_err(&self.dir, e))?;
-        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = self.dir.join(format!(".tmp-{}-{n}", std::process::id()));
-        let written = (|| {
-            let mut f = fs::File::create(&temp)?;
+        // Private (0700 folder, 0600 files: what was checked says whose certificates these
+        // are) and replaced atomically (careful_file).
+        let cache_err = |p: &Path, e: crate::careful_file::FileError| FetchError::Cache {
+            path: p.to_owned(),
+            io: e.to_string(),
+        };
+        crate::careful_file::create_private_dir_all(&self.dir).map_err(|e| cache_err(&self.dir, e))?;
+        crate::careful_file::write_atomic_with(&path, crate::careful_file::Mode::PRIVATE, |f| {
             f.write_all(MAGIC)?;
             f.write_all(&expiry.to_be_bytes())?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            fs::rename(&temp, &path)
-        })();
-        written.map_err(|e| {
-            let _ = fs::remove_file(&temp);
-            cache_err(&path, e)
+            f.write_all(bytes)
         })
+        .map_err(|e| cache_err(&path, e))
     }
 
     fn path(&self, key: &str) -> PathBuf {

@@ -1,10 +1,11 @@
 //! CLI verbs that act on a card or token: PIN status/change/unblock, key generation, CSR,
 //! certificate import, export and deletion. All go through the service worker.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
+use ecert::careful_file::Mode;
 use ecert::piv::{KeyAlgorithm, PinRef};
 use ecert::service::{Config, Operation, Outcome, Service};
 use ecert::token::{Auth, CertObject, PinFacts, TokenRef};
@@ -151,7 +152,7 @@ pub fn keygen(target: &Target, slot: &str, alg: Alg, out: Option<&Path>) -> Resu
     else {
         return Err("unexpected answer".into());
     };
-    write_pem("PUBLIC KEY", &key.spki_der, out)?;
+    write_pem("PUBLIC KEY", &key.spki_der, out, Mode::PUBLIC)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -182,7 +183,7 @@ pub fn csr(
     else {
         return Err("unexpected answer".into());
     };
-    write_pem("CERTIFICATE REQUEST", &der, out)?;
+    write_pem("CERTIFICATE REQUEST", &der, out, Mode::PUBLIC)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -204,7 +205,7 @@ pub fn sign(
     else {
         return Err("unexpected answer".into());
     };
-    write_new(out, &sig)?;
+    write_new(out, &sig, Mode::PUBLIC)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -227,7 +228,8 @@ pub fn delete(target: &Target, slot: &str, backup: Option<&Path>, yes: bool) -> 
         return Err(format!("there is no certificate in slot {slot}"));
     };
     if let Some(path) = backup {
-        write_pem("CERTIFICATE", &cert.der, Some(path))?;
+        // A backup is private and never written over another (perhaps the only copy).
+        write_pem("CERTIFICATE", &cert.der, Some(path), Mode::PRIVATE.no_clobber())?;
         eprintln!("Backup written to {}.", path.display());
     }
     if !yes {
@@ -297,18 +299,26 @@ pub fn p12_passwd(file: &Path, stdin: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn export(target: &Target, slot: &str, der_out: bool, out: Option<&Path>) -> Result<ExitCode, String> {
+/// `ecert export`: an existing `--out` file is overwritten only with `--force`.
+pub fn export(
+    target: &Target,
+    slot: &str,
+    der_out: bool,
+    out: Option<&Path>,
+    force: bool,
+) -> Result<ExitCode, String> {
     let token = resolve(target)?;
     let certs = certificate_in(&token, slot, &mut SecretSource::new(target.pin_stdin))?;
     let cert = certs
         .iter()
         .find(|c| c.location.eq_ignore_ascii_case(slot))
         .ok_or_else(|| format!("there is no certificate in slot {slot}"))?;
+    let mode = Mode::PUBLIC.overwrite_if(force);
     if der_out {
         let path = out.ok_or("--der needs --out FILE")?;
-        std::fs::write(path, &cert.der).map_err(|e| format!("{}: {e}", path.display()))?;
+        write_new(path, &cert.der, mode)?;
     } else {
-        write_pem("CERTIFICATE", &cert.der, out)?;
+        write_pem("CERTIFICATE", &cert.der, out, mode)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -330,19 +340,20 @@ pub fn read_der_or_pem(path: &Path, label: &str) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-pub fn write_pem(label: &str, der: &[u8], out: Option<&Path>) -> Result<(), String> {
+pub fn write_pem(label: &str, der: &[u8], out: Option<&Path>, mode: Mode) -> Result<(), String> {
     let pem =
         pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der).map_err(|e| e.to_string())?;
     if let Some(path) = out {
-        return write_new(path, pem.as_bytes());
+        return write_new(path, pem.as_bytes(), mode);
     }
     print!("{pem}");
     Ok(())
 }
 
-/// Writes a file atomically (temp file + rename) so a half-written output never remains.
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp: PathBuf = path.with_extension("part");
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+/// Writes a file atomically and durably (temp + fsync + rename + fsync of the folder) so a
+/// half-written output never remains; `mode` says who may read it and whether an existing
+/// file may be replaced ([`ecert::careful_file`]).
+pub fn write_new(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), String> {
+    ecert::careful_file::write_atomic(path, bytes, mode)
+        .map_err(|e| crate::output::words(&ecert::i18n::file_error_text(&e)))
 }

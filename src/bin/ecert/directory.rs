@@ -278,8 +278,9 @@ fn save(dir: &std::path::Path, results: &[Checked]) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for r in results {
         if let Ok(c) = &r.found.cert {
+            // Named by its fingerprint: a file already there holds the same certificate.
             let path = dir.join(format!("{}.der", hex::encode(&c.sha256[..8])));
-            std::fs::write(&path, &c.der).map_err(|e| format!("{}: {e}", path.display()))?;
+            crate::card::write_new(&path, &c.der, ecert::careful_file::Mode::PUBLIC)?;
             eprintln!("ecert: saved {}", path.display());
         }
     }

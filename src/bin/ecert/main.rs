@@ -139,6 +139,9 @@ enum Command {
         der: bool,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Overwrite an existing --out file (otherwise refused, and nothing is written).
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         target: card::Target,
     },
@@ -348,8 +351,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 card::certificate_in(&token, &slot, &mut secrets::SecretSource::new(target.pin_stdin))?;
             output::show(&certs, &slot, target.json)
         }
-        Command::Export { slot, pem: _, der, out, target } => {
-            card::export(&target, &slot, der, out.as_deref())
+        Command::Export { slot, pem: _, der, out, force, target } => {
+            card::export(&target, &slot, der, out.as_deref(), force)
         }
         Command::Pin { command, target } => card::pin(&command, &target),
         Command::Keygen { slot, alg, out, target } => card::keygen(&target, &slot, alg, out.as_deref()),

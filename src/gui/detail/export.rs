@@ -35,16 +35,20 @@ fn documents() -> Result<PathBuf, String> {
         .ok_or_else(|| "no home folder".to_owned())
 }
 
-/// Writes `bytes` to `dir/file`, or `dir/2-file`, `dir/3-file`… if taken.
+/// Writes `bytes` to `dir/file`, or `dir/2-file`, `dir/3-file`… if taken: an existing file
+/// is never overwritten (the new name is shown), and the write is atomic and durable
+/// ([`ecert::careful_file`]: a name taken between two tries is refused by the file system).
 fn save_in(dir: &Path, file: &str, bytes: &[u8]) -> Result<String, String> {
-    let mut path = dir.join(file);
-    let mut n = 1;
-    while path.exists() {
-        n += 1;
-        path = dir.join(format!("{n}-{file}"));
+    use ecert::careful_file::{write_atomic, FileError, Mode};
+    for n in 1..1000 {
+        let path = if n == 1 { dir.join(file) } else { dir.join(format!("{n}-{file}")) };
+        match write_atomic(&path, bytes, Mode::PUBLIC.no_clobber()) {
+            Ok(()) => return Ok(path.display().to_string()),
+            Err(FileError::AlreadyExists { .. }) => {}
+            Err(e) => return Err(ecert::i18n::file_error_text(&e).message),
+        }
     }
-    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(path.display().to_string())
+    Err(ecert::i18n::file_error_text(&FileError::AlreadyExists { path: dir.join(file) }).message)
 }
 
 /// Opens the folder holding `file` in the file manager: `explorer` on Windows, `open` on
