@@ -11,12 +11,14 @@
 //! `ldap` is the client, `http` the HTTP kind, `lookup` the searches, `check` runs what was
 //! found through `crate::verify` with the chain and CRLs read from the same directory.
 
+pub mod ber;
 pub mod check;
 pub mod filter;
 pub mod http;
 pub mod ldap;
 pub mod lookup;
 pub mod pair;
+mod relay;
 pub mod url;
 
 use std::time::Duration;

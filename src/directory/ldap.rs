@@ -7,6 +7,9 @@
 //! for the whole search and a cap on entries, so a directory that is large, slow or silent
 //! cannot hang the caller.
 //!
+//! `ldap3` never talks to the server directly: it gets a stream from `relay`, which does the
+//! TLS and passes on only whole messages of bounded size and depth (`ber`).
+//!
 //! Entries are decoded from the protocol element ourselves (not with `SearchEntry::construct`,
 //! which panics on an unexpected shape): every value is kept as bytes.
 
@@ -14,9 +17,10 @@ use std::time::{Duration, Instant};
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::asn1::StructureTag;
-use ldap3::{LdapConn, LdapConnSettings, LdapError, ResultEntry, SearchOptions};
+use ldap3::{LdapConn, LdapConnSettings, LdapError, ResultEntry, SearchOptions, StdStream};
 
-use super::url::Scope;
+use super::relay::{self, Violation};
+use super::url::{self as ldap_url, Scope};
 use super::{DirectoryError, Limits};
 
 /// RFC 4511 §4.1.9 result codes we act on.
@@ -54,6 +58,7 @@ pub struct Client {
     conn: LdapConn,
     server: String,
     limits: Limits,
+    violation: Violation,
 }
 
 impl std::fmt::Debug for Client {
@@ -69,17 +74,16 @@ impl Client {
     /// Connects to `server` (`ldap://host:port` or `ldaps://host:port`) within
     /// `limits.connect`; with `starttls`, an `ldap://` connection goes TLS first.
     pub fn connect(server: &str, limits: Limits, starttls: bool) -> Result<Self, DirectoryError> {
-        let settings = LdapConnSettings::new().set_conn_timeout(limits.connect).set_starttls(starttls);
-        let conn = LdapConn::with_settings(settings, server).map_err(|e| match e {
-            // The only operation before the connection is handed over is StartTLS: an LDAP
-            // result here is the server refusing it (RFC 4511 §4.14.2).
-            LdapError::LdapResult { result } if starttls => DirectoryError::Tls {
-                url: server.to_owned(),
-                detail: format!("StartTLS refused (result code {}: {})", result.rc, result.text),
-            },
-            e => map_error(server, limits.connect, limits.max_entries, e, true),
-        })?;
-        Ok(Client { conn, server: server.to_owned(), limits })
+        let url = ldap_url::parse(server)?;
+        let (stream, violation) = relay::open(&url, starttls, limits)?;
+        let local = stream
+            .peer_addr()
+            .map_err(|e| DirectoryError::Protocol { url: server.to_owned(), detail: e.to_string() })?;
+        let settings =
+            LdapConnSettings::new().set_conn_timeout(limits.connect).set_std_stream(StdStream::Tcp(stream));
+        let conn = LdapConn::with_settings(settings, &format!("ldap://{local}"))
+            .map_err(|e| map_error(server, limits.connect, limits.max_entries, e, true))?;
+        Ok(Client { conn, server: server.to_owned(), limits, violation })
     }
 
     pub fn server(&self) -> &str {
@@ -103,7 +107,12 @@ impl Client {
         let started = Instant::now();
         let limits = self.limits;
         let server = self.server.clone();
-        let err = |e: LdapError| map_error(&server, limits.operation, limits.max_entries, e, false);
+        let violation = self.violation.clone();
+        let err = |e: LdapError| match violation.lock().ok().and_then(|v| v.clone()) {
+            // The relay refused what the server sent; ldap3 only saw the connection close.
+            Some(problem) => DirectoryError::Protocol { url: server.clone(), detail: problem.to_string() },
+            None => map_error(&server, limits.operation, limits.max_entries, e, false),
+        };
         let scope = match scope {
             Scope::Base => ldap3::Scope::Base,
             Scope::One => ldap3::Scope::OneLevel,
