@@ -220,3 +220,44 @@ fn app_revocation_is_off_while_offline() {
     let offline = Settings { revocation_checking: true, offline: true, ..Settings::default() };
     assert_eq!(offline.revocation_mode(), Revocation::Off);
 }
+
+/// One budget for the whole verification, downloads included: with a small budget the
+/// hundred-URL certificate is given up as "could not decide" (work limit) after a few
+/// fetches, not after 16.
+#[test]
+fn work_budget_covers_downloads_and_runs_out_as_could_not_decide() {
+    use ecert::verify::network::FETCH_COST;
+    use ecert::verify::{Cert, Options, Reason, Revocation, Verdict};
+    let server = serve("127.0.0.1", not_found());
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = |kind: &str, i: usize| format!("URI:http://127.0.0.1:{}/{kind}{i}", server.port);
+    let ocsp: Vec<String> = (0..100).map(|i| format!("OCSP;{}", url("ocsp", i))).collect();
+    let crl: Vec<String> = (0..100).map(|i| url("crl", i)).collect();
+    let ext = format!(
+        "basicConstraints=critical,CA:FALSE\nauthorityInfoAccess={}\ncrlDistributionPoints={}\n",
+        ocsp.join(","),
+        crl.join(",")
+    );
+    ca_and_leaf(d, &ext);
+    let read = |name: &str| {
+        let pem = std::fs::read(d.join(name)).unwrap();
+        Cert::parse(&pem_rfc7468::decode_vec(&pem).unwrap().1).unwrap()
+    };
+    let (leaf, ca) = (read("leaf.pem"), read("ca.pem"));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let limit = 3 * FETCH_COST + 10;
+    let options = Options {
+        time: now,
+        revocation: Revocation::Online,
+        network: local(),
+        work_limit: Some(limit),
+        ..Options::default()
+    };
+    std::env::set_var("ECERT_CACHE_DIR", d.join("cache"));
+    let report = ecert::verify::verify(&leaf, &[], &[ca], &[], &options);
+    assert_eq!(report.verdict, Verdict::Undetermined);
+    assert_eq!(report.reason, Some(Reason::WorkLimit { work: limit }), "{:?}", report.reason_text);
+    let hits = server.hits.load(Ordering::SeqCst);
+    assert!((1..=3).contains(&hits), "{hits} fetches within a budget of three");
+}

@@ -19,7 +19,7 @@ use super::fetch::{self, Cache};
 use super::model::{oid, Cert};
 use super::network::{capped, FETCH_COST, MAX_URLS_PER_CHECK};
 use super::ocsp::{self, OcspError, Status};
-use super::path::{Engine, Options, Revocation, WORK_LIMIT};
+use super::path::{Engine, Options, Revocation};
 use super::report::{Reason, RevocationStatus};
 
 /// Per-request network time-out.
@@ -256,7 +256,7 @@ impl Engine<'_> {
             }
         }
         if notes.out_of_work {
-            return Err(Reason::WorkLimit { work: WORK_LIMIT });
+            return Err(Reason::WorkLimit { work: self.work_limit() });
         }
         let detail = notes.problems.join("; ");
         match notes.typed {

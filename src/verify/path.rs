@@ -68,6 +68,9 @@ pub struct Options {
     /// such an answer stops being current (RFC 5280 §5.1.2.5, RFC 6960 §4.2.2.1), and over
     /// plain HTTP an old one can be replayed.
     pub max_age: Option<u64>,
+    /// The verification's work budget; `None` is [`WORK_LIMIT`]. (Smaller values let tests
+    /// show what happens when it runs out.)
+    pub work_limit: Option<usize>,
 }
 
 /// Default for [`Options::max_age`]: 7 days.
@@ -95,6 +98,8 @@ pub struct Engine<'a> {
     pub options: &'a Options,
     /// Shared with every nested engine of the same verification.
     work: Rc<Cell<usize>>,
+    /// The budget `work` may reach (from the outermost engine's options).
+    limit: usize,
     sig_cache: RefCell<SigCache>,
     pub(super) crl_depth: usize,
     /// CRL-issuer certificates being validated further up (a CRL issuer may vouch for
@@ -110,6 +115,7 @@ impl<'a> Engine<'a> {
             crls,
             options,
             work: Rc::new(Cell::new(0)),
+            limit: options.work_limit.unwrap_or(WORK_LIMIT),
             sig_cache: RefCell::new(HashMap::new()),
             crl_depth: 0,
             in_progress: Vec::new(),
@@ -125,7 +131,12 @@ impl<'a> Engine<'a> {
     pub(super) fn spend_n(&self, n: usize) -> bool {
         let w = self.work.get().saturating_add(n);
         self.work.set(w);
-        w <= WORK_LIMIT
+        w <= self.limit
+    }
+
+    /// The verification's work budget.
+    pub fn work_limit(&self) -> usize {
+        self.limit
     }
 
     /// Work spent so far by this verification.
@@ -136,6 +147,7 @@ impl<'a> Engine<'a> {
     /// Makes this engine draw on `other`'s budget (a nested check of the same verification).
     pub fn share_budget(&mut self, other: &Engine<'_>) {
         self.work = Rc::clone(&other.work);
+        self.limit = other.limit;
     }
 
     /// Checks `child`'s signature with `issuer`'s key (cached).
@@ -198,7 +210,7 @@ impl<'a> Engine<'a> {
                 let out_of_work = matches!(outcome, Search::OutOfWork);
                 let (reason, partial) = match best {
                     Some(b) => b,
-                    None if out_of_work => (Reason::WorkLimit { work: WORK_LIMIT }, None),
+                    None if out_of_work => (Reason::WorkLimit { work: self.limit }, None),
                     None if too_deep && !found_any => (Reason::TooDeep { limit: max }, None),
                     None => match bad_sig {
                         Some(detail) => (Reason::BadSignature { index: 1, detail }, None),

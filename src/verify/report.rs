@@ -53,7 +53,7 @@ pub enum Reason {
     Profile { index: usize, detail: String },
     #[error("the chain is longer than allowed ({limit} intermediates)")]
     TooDeep { limit: usize },
-    #[error("path building gave up after {work} steps")]
+    #[error("verification gave up after {work} units of work (path building, signature checks and downloads, 64 units each)")]
     WorkLimit { work: usize },
     /// The only answer (an OCSP response or a CRL without nextUpdate) is older than the
     /// allowed maximum age (`Options::max_age`): it may be a replay.
