@@ -87,7 +87,8 @@ pub struct Limits {
     pub max_entries: usize,
     /// RFC 2696 page size.
     pub page_size: u16,
-    /// Most bytes an HTTP repository may send.
+    /// Most bytes an HTTP repository may send, and the largest single LDAP message accepted
+    /// (`ber`, checked by the relay before `ldap3` decodes it).
     pub max_bytes: usize,
 }
 

@@ -128,6 +128,8 @@ fn agent(url: &str, timeout: Duration, policy: &Policy) -> Result<ureq::Agent, F
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
         .max_redirects(0)
+        // No proxy from the environment: the connection must go to the checked address.
+        .proxy(None)
         .user_agent(concat!("ecert-manager/", env!("CARGO_PKG_VERSION")))
         .build();
     Ok(ureq::Agent::with_parts(config, DefaultConnector::default(), Pinned(addrs)))
