@@ -38,6 +38,16 @@ fn user_anchor_added_used_and_removed() {
     let added = ecert(c, &["anchors", "add", root.to_str().unwrap(), "--yes"]);
     assert!(added.status.success(), "{}", text(&added));
     assert!(text(&added).contains("SHA-256"), "the fingerprint is shown: {}", text(&added));
+    #[cfg(unix)]
+    {
+        // What the user trusts is theirs alone: 0700 folder, 0600 file (careful_file).
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&c.join("anchors")), 0o700);
+        let files: Vec<PathBuf> =
+            std::fs::read_dir(c.join("anchors")).unwrap().map(|e| e.unwrap().path()).collect();
+        assert!(files.len() == 1 && mode(&files[0]) == 0o600, "{files:?}");
+    }
 
     let list = ecert(c, &["anchors", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();

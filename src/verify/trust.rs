@@ -167,12 +167,15 @@ pub fn add_user(der: &[u8]) -> Result<Anchor, TrustError> {
         return Err(TrustError::AlreadyPresent { subject: summary.subject });
     }
     let dir = user_dir().ok_or(TrustError::NoConfigDir)?;
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let file = format!("{}.der", compact(&summary.sha256));
     let path = dir.join(&file);
-    let tmp = dir.join(format!("{file}.new"));
-    std::fs::write(&tmp, der).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, &path).map_err(io(&path))?;
+    // What the user trusts is theirs alone: 0700 folder, 0600 file, written atomically.
+    let careful = |e: crate::careful_file::FileError| TrustError::Io {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    crate::careful_file::create_private_dir_all(&dir).map_err(careful)?;
+    crate::careful_file::write_atomic(&path, der, crate::careful_file::Mode::PRIVATE).map_err(careful)?;
     Ok(Anchor { file, provenance: Provenance::User, summary, der: der.to_vec() })
 }
 
