@@ -181,6 +181,9 @@ fn an_interrupted_removal_is_never_applied_to_another_guidless_card_and_resumes_
     let a_after = certs(&two.a);
     assert_eq!(a_after, a_before.into_iter().filter(|(l, _)| l != "9a").collect::<Vec<_>>());
     assert_eq!(two.store.unfinished().unwrap(), Vec::new());
+    // Each card keeps its last finished job only (the three enrollments before are gone).
+    let journal_dir = two.dir.path().join("data").join("journal");
+    assert_eq!(std::fs::read_dir(journal_dir).unwrap().count(), 2);
 }
 
 #[test]

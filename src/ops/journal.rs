@@ -157,12 +157,32 @@ impl Store {
     }
 
     /// Fills in which card a new job belongs to (`card` and `proof`) from the card as it is
-    /// now.
+    /// now. Finished jobs filed under the same card key are removed: the folder keeps each
+    /// card's unfinished job and its last finished one, not a history (the audit log is that).
     pub fn stamp(&self, j: &mut Journal, now: &CardNow) -> Result<(), JournalError> {
         let salt = self.salt()?;
         j.card = now.key(&salt);
         j.proof = Some(now.proof(&salt));
+        self.prune_finished(&j.card);
         Ok(())
+    }
+
+    /// Removes the finished journals filed under `card` (best effort: a file that cannot be
+    /// read or removed stays).
+    fn prune_finished(&self, card: &str) {
+        let prefix = format!("{card}.");
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+            let named = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix));
+            let finished = named
+                && std::fs::read(&path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<Journal>(&b).ok())
+                    .is_some_and(|j| matches!(j.status, Status::Done | Status::RolledBack));
+            if finished {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
     }
 
     /// Writes the journal durably before the step it describes runs: a private folder
