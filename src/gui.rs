@@ -40,27 +40,42 @@ use iced::{Element, Length, Subscription, Task, Theme};
 
 pub use style::TextSize;
 
-/// The application id; the `.desktop` file's StartupWMClass equals it.
+/// The application id; the `.desktop` file's StartupWMClass equals it. Windows and macOS
+/// windows have no such id (the installer's shortcut and the bundle id play that part).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub const APP_ID: &str = "hk.ecert.Manager";
 
-/// Starts the app.
-pub fn run() -> iced::Result {
-    iced::application(App::boot, App::update, App::view)
+/// Starts the app; `file` (from the command line) is opened as if chosen in the file chooser.
+pub fn run(file: Option<std::path::PathBuf>) -> iced::Result {
+    iced::application(move || App::boot(file.clone()), App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
         .theme(App::theme)
         .font(style::FONT_BYTES)
         .default_font(style::FONT)
-        .window(iced::window::Settings {
-            size: iced::Size::new(1040.0, 700.0),
-            min_size: Some(iced::Size::new(720.0, 480.0)),
-            platform_specific: iced::window::settings::PlatformSpecific {
-                application_id: APP_ID.to_owned(),
-                ..Default::default()
-            },
-            ..Default::default()
-        })
+        .window(window_settings())
         .run()
+}
+
+/// The main window: its size and, on Linux, the application id that the `.desktop`
+/// file's StartupWMClass matches (Wayland app_id / X11 WM_CLASS; other platforms have none).
+fn window_settings() -> iced::window::Settings {
+    iced::window::Settings {
+        size: iced::Size::new(1040.0, 700.0),
+        min_size: Some(iced::Size::new(720.0, 480.0)),
+        #[cfg(any(
+            target_os = "linux",
+            target_os = "freebsd",
+            target_os = "openbsd",
+            target_os = "netbsd",
+            target_os = "dragonfly"
+        ))]
+        platform_specific: iced::window::settings::PlatformSpecific {
+            application_id: APP_ID.to_owned(),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
 }
 
 /// What the certificate pane shows for the selected token.
@@ -254,7 +269,7 @@ impl std::fmt::Debug for Secret {
 }
 
 impl App {
-    pub fn boot() -> (Self, Task<Message>) {
+    pub fn boot(file: Option<std::path::PathBuf>) -> (Self, Task<Message>) {
         // Saved choices win over the OS locale; a malformed file means defaults.
         let saved = ecert::settings::load().unwrap_or_default();
         if let Some(tag) = saved.language.as_deref() {
@@ -268,12 +283,15 @@ impl App {
         app.revocation_checking = saved.revocation_checking;
         app.counter_mode = saved.counter_mode;
         // ECERT_DEMO=1 opens the demo card at start (screenshots, the start-up benchmark).
-        let task = if std::env::var_os("ECERT_DEMO").is_some() {
-            Task::done(Message::OpenDemo)
-        } else {
-            Task::none()
-        };
-        (app, task)
+        let mut tasks = Vec::new();
+        if std::env::var_os("ECERT_DEMO").is_some() {
+            tasks.push(Task::done(Message::OpenDemo));
+        }
+        if let Some(file) = file {
+            app.file_input = file.display().to_string();
+            tasks.push(Task::done(Message::OpenFile));
+        }
+        (app, Task::batch(tasks))
     }
 
     /// Saves the choices made on screen, off the UI thread. A settings file that cannot be

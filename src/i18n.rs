@@ -105,12 +105,15 @@ pub fn language() -> Language {
 
 /// The message `id` in the current language.
 pub fn text(id: &str) -> String {
-    LOADER.get(id)
+    text_args(id, &[])
 }
 
-/// The message `id` with Fluent arguments.
+/// The message `id` with Fluent arguments. Every message also gets `$os` (`windows`, `macos`,
+/// `linux`, …: Rust's `std::env::consts::OS`), so that a message can name the platform's own
+/// service or menu — e.g. the Windows "Smart Card" service (SCardSvr) instead of pcscd.
 pub fn text_args(id: &str, args: &[(&str, String)]) -> String {
-    let map: HashMap<&str, String> = args.iter().cloned().collect();
+    let mut map: HashMap<&str, String> = args.iter().cloned().collect();
+    map.entry("os").or_insert_with(|| std::env::consts::OS.to_owned());
     LOADER.get_args(id, map)
 }
 

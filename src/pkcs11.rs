@@ -6,6 +6,7 @@ mod discover;
 mod error;
 mod module;
 mod token;
+mod well_known;
 
 pub use discover::{discover_modules, ModuleSource, ModuleSpec};
 pub use error::Pkcs11Error;

@@ -220,3 +220,23 @@ fn network_refusals_and_undecided_reasons_have_text_in_every_language() {
         .contains("7 日"));
     i18n::set_language(Language::English);
 }
+
+/// The smart-card service is named as each platform names it: on Windows the "Smart Card"
+/// service (SCardSvr), elsewhere pcscd — in every language, in the remedy, the empty state and
+/// diagnostics. This build's own platform is what the app passes by itself.
+#[test]
+fn the_smart_card_service_has_its_platform_name() {
+    let _lang = lang_lock();
+    for lang in Language::ALL {
+        i18n::set_language(lang);
+        for id in ["rec-service", "empty-service-body", "diag-service"] {
+            let windows = i18n::text_args(id, &[("os", "windows".to_owned())]);
+            let linux = i18n::text_args(id, &[("os", "linux".to_owned())]);
+            assert!(windows.contains("SCardSvr") && !windows.contains("pcscd"), "{lang:?} {id}: {windows}");
+            assert!(linux.contains("pcscd") && !linux.contains("SCardSvr"), "{lang:?} {id}: {linux}");
+            let native = i18n::text(id);
+            assert_eq!(native.contains("SCardSvr"), cfg!(windows), "{lang:?} {id}: {native}");
+        }
+    }
+    i18n::set_language(Language::English);
+}

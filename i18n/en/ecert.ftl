@@ -27,7 +27,11 @@ label-slot = Slot { $slot }
 label-unreadable = This object is not a readable certificate.
 
 empty-service-title = The smart-card service is not running
-empty-service-body = Start it (on Debian: install "pcscd" and start it). This window updates by itself when it runs.
+empty-service-body = { $os ->
+    [windows] Start the Windows "Smart Card" service (SCardSvr): open Services, find "Smart Card", set it to Automatic and start it. This window updates by itself when it runs.
+    [macos] macOS runs its smart-card service by itself: unplug the reader and plug it in again, or restart the Mac. This window updates by itself when it runs.
+   *[other] Start it (on Debian: install "pcscd" and start it). This window updates by itself when it runs.
+}
 empty-no-reader-title = No card reader found
 empty-no-reader-body = Connect a card reader, or insert a USB e-Cert token.
 empty-no-card-title = Insert your card
@@ -39,7 +43,10 @@ status-loading = Reading the certificates…
 err-card-removed = The card was removed.
 rec-card-removed = Insert the card again and wait until it is shown.
 err-service = The smart-card service is not available.
-rec-service = Start the smart-card service (pcscd) and try again.
+rec-service = { $os ->
+    [windows] Start the Windows "Smart Card" service (SCardSvr) in Services and try again.
+   *[other] Start the smart-card service (pcscd) and try again.
+}
 err-card-busy = Another program is using the card.
 rec-card-busy = Close the other program and try again.
 err-not-piv = This card has no certificate application this tool can use.
@@ -181,7 +188,11 @@ status-installed = Installed: the key and the certificate are on the token.
 
 # Diagnostics and card names
 label-virtual-card = Virtual smart card (vsmartcard)
-diag-service = Smart-card service (pcscd)
+diag-service = { $os ->
+    [windows] Smart-card service (Smart Card, SCardSvr)
+    [macos] Smart-card service (CryptoTokenKit)
+   *[other] Smart-card service (pcscd)
+}
 diag-service-running = Running
 diag-service-failed = Not usable: { $error }
 diag-starting = Looking for readers…

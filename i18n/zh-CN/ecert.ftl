@@ -27,7 +27,11 @@ label-slot = 位置 { $slot }
 label-unreadable = 这个对象不是可读取的电子证书。
 
 empty-service-title = 智能卡服务未运行
-empty-service-body = 请启动智能卡服务（Debian：安装并启动“pcscd”）。服务运行后，本窗口会自动更新。
+empty-service-body = { $os ->
+    [windows] 请启动 Windows“Smart Card”服务（SCardSvr）：打开“服务”，找到“Smart Card”，设为“自动”并启动。服务运行后，本窗口会自动更新。
+    [macos] macOS 会自行运行智能卡服务：请拔出读卡器再插入，或重新启动电脑。服务运行后，本窗口会自动更新。
+   *[other] 请启动智能卡服务（Debian：安装并启动“pcscd”）。服务运行后，本窗口会自动更新。
+}
 empty-no-reader-title = 找不到读卡器
 empty-no-reader-body = 请连接读卡器，或插入 USB 电子证书介质。
 empty-no-card-title = 请插入智能卡
@@ -39,7 +43,10 @@ status-loading = 正在读取电子证书……
 err-card-removed = 智能卡已被移除。
 rec-card-removed = 请重新插入智能卡，并等待其显示。
 err-service = 无法使用智能卡服务。
-rec-service = 请启动智能卡服务（pcscd）后再试。
+rec-service = { $os ->
+    [windows] 请在“服务”中启动 Windows“Smart Card”服务（SCardSvr）后再试。
+   *[other] 请启动智能卡服务（pcscd）后再试。
+}
 err-card-busy = 其他程序正在使用这张智能卡。
 rec-card-busy = 请关闭该程序后再试。
 err-not-piv = 这张智能卡没有本程序可使用的证书应用。
@@ -181,7 +188,11 @@ status-installed = 已安装：密钥和证书已在介质上。
 
 # Diagnostics and card names
 label-virtual-card = 虚拟智能卡（vsmartcard）
-diag-service = 智能卡服务（pcscd）
+diag-service = { $os ->
+    [windows] 智能卡服务（Smart Card，SCardSvr）
+    [macos] 智能卡服务（CryptoTokenKit）
+   *[other] 智能卡服务（pcscd）
+}
 diag-service-running = 运行中
 diag-service-failed = 无法使用：{ $error }
 diag-starting = 正在查找读卡器…

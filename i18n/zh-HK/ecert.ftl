@@ -27,7 +27,11 @@ label-slot = 位置 { $slot }
 label-unreadable = 這個物件不是可讀取的電子證書。
 
 empty-service-title = 智能卡服務未有運行
-empty-service-body = 請啟動智能卡服務（Debian：安裝並啟動「pcscd」）。服務運行後，本視窗會自動更新。
+empty-service-body = { $os ->
+    [windows] 請啟動 Windows「Smart Card」服務（SCardSvr）：開啟「服務」，找到「Smart Card」，設為「自動」並啟動。服務運行後，本視窗會自動更新。
+    [macos] macOS 會自行運行智能卡服務：請拔出讀卡器再插入，或重新啟動電腦。服務運行後，本視窗會自動更新。
+   *[other] 請啟動智能卡服務（Debian：安裝並啟動「pcscd」）。服務運行後，本視窗會自動更新。
+}
 empty-no-reader-title = 找不到讀卡器
 empty-no-reader-body = 請連接讀卡器，或插入 USB 電子證書儲存裝置。
 empty-no-card-title = 請插入智能卡
@@ -39,7 +43,10 @@ status-loading = 正在讀取電子證書……
 err-card-removed = 智能卡已被移除。
 rec-card-removed = 請重新插入智能卡，並等待其顯示。
 err-service = 未能使用智能卡服務。
-rec-service = 請啟動智能卡服務（pcscd）後再試。
+rec-service = { $os ->
+    [windows] 請在「服務」中啟動 Windows「Smart Card」服務（SCardSvr）後再試。
+   *[other] 請啟動智能卡服務（pcscd）後再試。
+}
 err-card-busy = 其他程式正在使用這張智能卡。
 rec-card-busy = 請關閉該程式後再試。
 err-not-piv = 這張智能卡沒有本程式可使用的證書應用程式。
@@ -181,7 +188,11 @@ status-installed = 已安裝：密碼匙及證書已在儲存裝置上。
 
 # Diagnostics and card names
 label-virtual-card = 虛擬智能卡（vsmartcard）
-diag-service = 智能卡服務（pcscd）
+diag-service = { $os ->
+    [windows] 智能卡服務（Smart Card，SCardSvr）
+    [macos] 智能卡服務（CryptoTokenKit）
+   *[other] 智能卡服務（pcscd）
+}
 diag-service-running = 運行中
 diag-service-failed = 無法使用：{ $error }
 diag-starting = 正在尋找讀卡器…

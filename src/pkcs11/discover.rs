@@ -1,6 +1,6 @@
 //! Where PKCS#11 modules are found: `ECERT_PKCS11_MODULES` (colon-separated; replaces
 //! everything else, for tests and scripts), the p11-kit registry (`*.module` files, p11-kit
-//! `pkcs11.conf(5)`), then well-known vendor paths. Each module is listed once, by its
+//! `pkcs11.conf(5)`), then well-known vendor paths per platform (`well_known`). Each module is listed once, by its
 //! canonical path.
 
 use std::path::{Path, PathBuf};
@@ -29,18 +29,6 @@ const MODULE_DIRS: &[&str] = &[
     "/usr/lib/aarch64-linux-gnu/pkcs11",
     "/usr/lib/pkcs11",
     "/usr/lib64/pkcs11",
-];
-
-/// Vendor middleware paths users install by hand (OpenSC, SoftHSM, ykcs11, SafeNet eToken,
-/// FEITIAN ePass).
-const WELL_KNOWN: &[&str] = &[
-    "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
-    "/usr/lib/softhsm/libsofthsm2.so",
-    "/usr/lib/x86_64-linux-gnu/libykcs11.so.2",
-    "/usr/lib/libeTPkcs11.so",
-    "/usr/lib/libeToken.so",
-    "/usr/lib/libcastle.so.1.0.0",
-    "/usr/lib/libshuttle_p11v220.so",
 ];
 
 /// Modules we never load: p11-kit's own trust module and proxy are not token middleware.
@@ -80,8 +68,8 @@ pub fn discover_modules(extra: &[PathBuf]) -> Vec<ModuleSpec> {
             }
         }
     }
-    for p in WELL_KNOWN {
-        push(PathBuf::from(p), ModuleSource::WellKnown);
+    for p in super::well_known::paths() {
+        push(p, ModuleSource::WellKnown);
     }
     found
 }

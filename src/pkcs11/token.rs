@@ -190,8 +190,8 @@ impl Token for Pkcs11Token {
             public.push(Attribute::EcParams(curve.to_der().map_err(crate::cert::CertError::from)?));
             Mechanism::EccKeyPairGen
         } else {
-            let bits: u64 = if alg == KeyAlgorithm::Rsa3072 { 3072 } else { 2048 };
-            public.push(Attribute::ModulusBits(bits.into()));
+            let bits = cryptoki::types::Ulong::new(if alg == KeyAlgorithm::Rsa3072 { 3072 } else { 2048 });
+            public.push(Attribute::ModulusBits(bits));
             public.push(Attribute::PublicExponent(vec![0x01, 0x00, 0x01]));
             Mechanism::RsaPkcsKeyPairGen
         };

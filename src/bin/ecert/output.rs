@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use ecert::i18n::{text, text_args};
 use ecert::reader::PcscStatus;
 use ecert::service::Snapshot;
 use ecert::token::{CertObject, PinFacts, TokenError, TokenRef};
@@ -66,8 +67,14 @@ fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<ExitCode, Strin
 fn pcsc_line(status: &PcscStatus) -> Option<String> {
     match status {
         PcscStatus::Running => None,
-        PcscStatus::NotRunning => Some("The smart-card service (pcscd) is not running.".into()),
-        PcscStatus::Failed { detail } => Some(format!("The smart-card service failed: {detail}")),
+        // The remedy names the platform's service: pcscd, or Windows' "Smart Card" (SCardSvr).
+        PcscStatus::NotRunning => Some(format!("{}. {}", text("empty-service-title"), text("rec-service"))),
+        PcscStatus::Failed { detail } => Some(format!(
+            "{} {}\n{}",
+            text("err-service"),
+            text_args("diag-service-failed", &[("error", detail.clone())]),
+            text("rec-service")
+        )),
     }
 }
 

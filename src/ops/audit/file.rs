@@ -4,7 +4,7 @@
 //! and the syslog copy (RFC 5424 over
 //! the Unix datagram socket `/dev/log`; there is no such socket on Windows, so no copy there).
 
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
 
@@ -62,7 +62,7 @@ pub fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn sync_dir(path: &Path) {
     #[cfg(unix)]
     if let Some(dir) = path.parent() {
-        if let Ok(d) = File::open(dir) {
+        if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
     }
