@@ -2,12 +2,14 @@
 //! state without spending a try, and reading the X.509 certificate objects.
 
 mod admin;
+mod import;
 mod keygen;
 mod pin;
 mod slot;
 mod write;
 
 pub use admin::MgmtAlgorithm;
+pub use import::{ImportKey, KeyTypeError, PinPolicy, TouchPolicy, INS_IMPORT_KEY};
 pub(crate) use keygen::parse_public_key_template;
 pub use keygen::{KeyAlgorithm, PublicKey};
 pub use pin::PinRef;
@@ -58,6 +60,13 @@ pub enum PivError {
     /// Writing would not fit on the card (6A84).
     #[error("the card has no room for this object")]
     CardFull,
+    /// The card does not offer key import (IMPORT ASYMMETRIC KEY answered 6D00, 6E00 or
+    /// 6A81; `None`: the key type is one the command cannot carry). Nothing was written.
+    #[error("the card cannot import keys (answered {sw:?})")]
+    ImportNotSupported { sw: Option<StatusWord> },
+    /// The key is of a type PIV cards cannot hold; nothing was sent.
+    #[error(transparent)]
+    KeyType(#[from] KeyTypeError),
 }
 
 /// The application property template returned by SELECT (SP 800-73-4 Part 2 §3.1.1).

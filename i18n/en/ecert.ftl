@@ -503,3 +503,7 @@ reason-responder-refused = Could not decide: the server that answered for the ce
 reason-work-limit = Could not decide: checking took more steps or downloads than allowed for one verification.
 err-dir-elsewhere = A certificate found points to { $url }, which is not the directory being searched ({ $directory }); it was not contacted.
 rec-dir-elsewhere = To use that server, add it as a directory of its own and search it.
+err-key-import-unsupported = This card cannot take a key from a file: it does not offer key import. Nothing was written to the card.
+rec-key-import-unsupported = Use a card that allows key import (for example a YubiKey), or a PKCS#11 token.
+err-key-type-unsupported = A card cannot hold this kind of key ({ $detail }). Nothing was written to the card.
+rec-key-type-unsupported = PIV cards hold RSA-2048, P-256 and P-384 keys. Ask your certificate issuer for a file with such a key, or use a PKCS#11 token.

@@ -503,3 +503,7 @@ reason-responder-refused = 无法判断：代表证书颁发机构回复的服�
 reason-work-limit = 无法判断：检查所需的步骤或下载次数超出单次验证的上限。
 err-dir-elsewhere = 找到的证书指向 { $url }，但那不是正在搜索的目录（{ $directory }），因此没有连接。
 rec-dir-elsewhere = 如要使用该服务器，请把它另行添加为目录再搜索。
+err-key-import-unsupported = 这张卡不能从文件导入密钥：它不支持密钥导入。卡上没有写入任何内容。
+rec-key-import-unsupported = 请使用支持密钥导入的卡（例如 YubiKey），或使用 PKCS#11 令牌。
+err-key-type-unsupported = 卡不能存放这类密钥（{ $detail }）。卡上没有写入任何内容。
+rec-key-type-unsupported = PIV 卡可存放 RSA-2048、P-256 和 P-384 密钥。请向证书签发机构索取含有这类密钥的文件，或使用 PKCS#11 令牌。

@@ -503,3 +503,7 @@ reason-responder-refused = 無法判斷：代表核證機關回覆的伺服器�
 reason-work-limit = 無法判斷：檢查所需的步驟或下載次數超出單次驗證的上限。
 err-dir-elsewhere = 找到的證書指向 { $url }，但那不是正在搜尋的目錄（{ $directory }），因此沒有連接。
 rec-dir-elsewhere = 如要使用該伺服器，請把它另行加入為目錄再搜尋。
+err-key-import-unsupported = 這張卡不能從檔案載入密碼匙：它不支援匯入密碼匙。卡上沒有寫入任何內容。
+rec-key-import-unsupported = 請使用支援匯入密碼匙的卡（例如 YubiKey），或使用 PKCS#11 裝置。
+err-key-type-unsupported = 卡不能存放這類密碼匙（{ $detail }）。卡上沒有寫入任何內容。
+rec-key-type-unsupported = PIV 卡可存放 RSA-2048、P-256 及 P-384 密碼匙。請向證書簽發機構索取載有這類密碼匙的檔案，或使用 PKCS#11 裝置。

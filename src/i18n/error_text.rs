@@ -37,6 +37,12 @@ fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, Stri
             ("err-pin-blocked", "rec-pin-blocked", vec![])
         }
         TokenError::Piv(PivError::PinFormat { .. }) => ("err-pin-format", "rec-pin-format", vec![]),
+        TokenError::Piv(PivError::ImportNotSupported { .. }) => {
+            ("err-key-import-unsupported", "rec-key-import-unsupported", vec![])
+        }
+        TokenError::Piv(PivError::KeyType(e)) => {
+            ("err-key-type-unsupported", "rec-key-type-unsupported", vec![("detail", e.to_string())])
+        }
         TokenError::Piv(PivError::WrongPin { tries_left: None, .. })
         | TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinIncorrect, .. }) => {
             ("err-wrong-secret", "rec-wrong-pin", vec![])
