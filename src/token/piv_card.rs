@@ -90,12 +90,12 @@ impl PivToken {
     /// Selects PIV on the card and reads its PIN state and GUID (three APDUs; no try spent).
     pub fn open(mut transport: Box<dyn Transport>, reader: &str) -> Result<Self, TokenError> {
         let (app, pin, guid, card_serial) = with_piv(transport.as_mut(), |piv, app| {
-            Ok((
-                app.clone(),
-                piv.pin_state()?,
-                piv.card_guid().ok().flatten(),
-                piv.card_serial().ok().flatten(),
-            ))
+            let pin = piv.pin_state()?;
+            let guid = piv.card_guid().ok().flatten();
+            // The serial only identifies a card without a GUID (ops::card_proof); a card with
+            // a CHUID is spared the one or two extra commands.
+            let serial = if guid.is_none() { piv.card_serial().ok().flatten() } else { None };
+            Ok((app.clone(), pin, guid, serial))
         })?;
         let info = TokenInfo {
             reference: TokenRef::Reader { reader: reader.to_owned() },
