@@ -177,6 +177,26 @@ impl Token for PivToken {
         })
     }
 
+    /// Imports a private key (Yubico IMPORT ASYMMETRIC KEY). The key type is checked before
+    /// anything is sent; a slot holding a certificate holds someone's key and is refused,
+    /// as for key generation.
+    fn import_key(&mut self, location: &str, pkcs8_der: &[u8], auth: &Auth) -> Result<(), TokenError> {
+        let slot = slot(location)?;
+        let key = crate::piv::ImportKey::from_pkcs8(pkcs8_der).map_err(PivError::from)?;
+        with_piv(self.transport.as_mut(), |piv, _| {
+            if piv.read_certificate(slot)?.is_some() {
+                return Err(TokenError::LocationInUse { location: location.to_owned() });
+            }
+            admin(piv, auth)?;
+            Ok(piv.import_key(
+                slot,
+                &key,
+                crate::piv::PinPolicy::Default,
+                crate::piv::TouchPolicy::Default,
+            )?)
+        })
+    }
+
     fn sign(
         &mut self,
         location: &str,
