@@ -260,3 +260,82 @@ fn a_certificate_for_another_key_or_holder_changes_nothing() {
     workflow::roll_back(&rig.store, &mut token, &mut j, &auth()).unwrap();
     assert_eq!(rig.slots(), before);
 }
+
+/// An e-Cert file (P-256 key, self-signed certificate) as a .p12, opened.
+fn p12(dir: &Path, name: &str) -> ecert::p12file::P12Contents {
+    let (key, crt, file) = (format!("{name}.key"), format!("{name}.crt"), format!("{name}.p12"));
+    #[rustfmt::skip]
+    openssl(dir, &["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+        "30", "-subj", &format!("/CN={name}"), "-keyout", &key, "-out", &crt]);
+    openssl(dir, &["pkcs12", "-export", "-inkey", &key, "-in", &crt, "-passout", "pass:pw", "-out", &file]);
+    let bytes = std::fs::read(dir.join(file)).unwrap();
+    ecert::p12file::P12Contents::from_bytes(&bytes, &ecert::secret::Password::new("pw".into())).unwrap()
+}
+
+#[test]
+fn install_from_a_file_survives_a_pull_at_every_apdu() {
+    use ecert::ops::install;
+    let dir = tempfile::tempdir().unwrap();
+    let (old_file, new_file) = (p12(dir.path(), "old"), p12(dir.path(), "new"));
+    let (old, new) = (old_file.certificate().to_vec(), new_file.certificate().to_vec());
+    let (mut tried, mut lost, mut empty_after_cut) = (0usize, 0, 0);
+    let (mut resumed, mut rolled_back, mut completed_instead) = (0usize, 0, 0);
+    for k in 0.. {
+        // A card holding the citizen's current e-Cert in 9A (installed from its file).
+        let card = Arc::new(Mutex::new(VirtualPiv::in_memory().unwrap()));
+        let store = Store::new(&dir.path().join(format!("journal-{k}")));
+        let backup = dir.path().join(format!("backup-{k}.der"));
+        let mut t = fresh(&card);
+        let j = install::start_journaled(&store, &mut t, &old_file, OLD, None, &auth()).unwrap();
+        assert_eq!(j.status, Status::Done);
+        fresh(&card);
+        let mut cut = PivToken::connect(Box::new(CutAfter::new(onto(&card), k)), "cut");
+        let result = install::start_journaled(&store, &mut cut, &new_file, OLD, Some(&backup), &auth());
+        tried += 1;
+        let slot = |card: &Arc<Mutex<VirtualPiv>>| fresh(card).certificate_at(OLD).unwrap();
+        if slot(&card).is_none() {
+            empty_after_cut += 1;
+        }
+        let finished = result.is_ok();
+        let mut t = fresh(&card);
+        if let Some(mut j) = store.pending(&CardNow::read(&mut t, &[OLD]).unwrap()).unwrap() {
+            if k % 2 == 0 {
+                install::resume_with_file(&store, &mut t, &mut j, &new_file, &auth()).unwrap();
+                assert_eq!(j.status, Status::Done);
+                resumed += 1;
+            } else {
+                workflow::roll_back(&store, &mut t, &mut j, &auth()).unwrap();
+                // Once the card took the new key the old e-Cert cannot come back: the roll
+                // back completes the install instead.
+                if j.status == Status::RolledBack {
+                    rolled_back += 1;
+                } else {
+                    assert_eq!(j.status, Status::Done);
+                    completed_instead += 1;
+                }
+            }
+        }
+        // After recovery: the old e-Cert with its key, or the new one with its key.
+        let now = slot(&card);
+        let mut t = fresh(&card);
+        let complete = match &now {
+            Some(c) if *c == old || *c == new => key_matches(&mut t, OLD, c),
+            _ => false,
+        };
+        if !complete {
+            lost += 1;
+        }
+        if finished {
+            assert_eq!(now.as_deref(), Some(new.as_slice()));
+            break;
+        }
+        assert!(k < 200, "install never completed");
+    }
+    eprintln!(
+        "install: {tried} cut points, {empty_after_cut} left the slot without a certificate until \
+         recovery, {resumed} resumed, {rolled_back} rolled back, {completed_instead} completed by the roll back (old key \
+         already replaced), {lost} states lost"
+    );
+    assert!(tried > 10, "the sweep covered the whole install ({tried} cut points)");
+    assert_eq!(lost, 0);
+}

@@ -507,3 +507,4 @@ err-key-import-unsupported = This card cannot take a key from a file: it does no
 rec-key-import-unsupported = Use a card that allows key import (for example a YubiKey), or a PKCS#11 token.
 err-key-type-unsupported = A card cannot hold this kind of key ({ $detail }). Nothing was written to the card.
 rec-key-type-unsupported = PIV cards hold RSA-2048, P-256 and P-384 keys. Ask your certificate issuer for a file with such a key, or use a PKCS#11 token.
+unfinished-install = Installing an e-Cert file into location { $slot } stopped half way (the card was removed or the app closed).

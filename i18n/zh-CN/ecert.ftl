@@ -507,3 +507,4 @@ err-key-import-unsupported = 这张卡不能从文件导入密钥：它不支持
 rec-key-import-unsupported = 请使用支持密钥导入的卡（例如 YubiKey），或使用 PKCS#11 令牌。
 err-key-type-unsupported = 卡不能存放这类密钥（{ $detail }）。卡上没有写入任何内容。
 rec-key-type-unsupported = PIV 卡可存放 RSA-2048、P-256 和 P-384 密钥。请向证书签发机构索取含有这类密钥的文件，或使用 PKCS#11 令牌。
+unfinished-install = 将电子证书文件安装到位置 { $slot } 进行到一半停止了（卡被取出或程序关闭）。

@@ -507,3 +507,4 @@ err-key-import-unsupported = 這張卡不能從檔案載入密碼匙：它不支
 rec-key-import-unsupported = 請使用支援匯入密碼匙的卡（例如 YubiKey），或使用 PKCS#11 裝置。
 err-key-type-unsupported = 卡不能存放這類密碼匙（{ $detail }）。卡上沒有寫入任何內容。
 rec-key-type-unsupported = PIV 卡可存放 RSA-2048、P-256 及 P-384 密碼匙。請向證書簽發機構索取載有這類密碼匙的檔案，或使用 PKCS#11 裝置。
+unfinished-install = 把電子證書檔案安裝到位置 { $slot } 做到一半停了（卡被取出或程式關閉）。

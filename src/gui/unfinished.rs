@@ -53,6 +53,7 @@ impl Job {
         let slot = |s: &str| [("slot", s.to_owned())];
         match (self.kind, self.status, self.replaces.as_deref()) {
             (Kind::Remove, _, _) => i18n::text_args("unfinished-remove", &slot(&self.location)),
+            (Kind::Install, _, _) => i18n::text_args("unfinished-install", &slot(&self.location)),
             (Kind::Enroll, Status::AwaitingCertificate, Some(old)) => {
                 i18n::text_args("unfinished-renew-waiting", &slot(old))
             }

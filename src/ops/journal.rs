@@ -24,6 +24,10 @@ pub enum Kind {
     Enroll,
     /// Certificate (and, where the medium can, key) removed after a backup.
     Remove,
+    /// An e-Cert file's key and certificate installed into a slot (`ops::install`): the
+    /// slot's certificate backed up (`old_cert`, `replaces` = the slot) and deleted, the key
+    /// imported, the certificate written once the card proves the pair.
+    Install,
 }
 
 /// Where the workflow stands.

@@ -34,6 +34,10 @@ pub enum WorkflowError {
     NoCertificate { location: String },
     #[error("{location} already holds a certificate; choose a free slot")]
     SlotInUse { location: String },
+    /// An interrupted install stopped before the card had the key: resuming needs the
+    /// e-Cert file (and its password) again; rolling back needs nothing.
+    #[error("the install of job {id} needs the e-Cert file again to continue")]
+    NeedsFile { id: String },
     #[error("the issued certificate is not for the key generated on this card")]
     WrongKey,
     #[error("the issued certificate does not verify: {0}")]
@@ -190,13 +194,13 @@ pub fn write_file(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), WorkflowE
 }
 
 /// Checks that `token` is the card job `j` started on, read now (see [`card_proof`]).
-fn ensure_card(store: &Store, token: &mut dyn Token, j: &Journal) -> Result<(), WorkflowError> {
+pub(crate) fn ensure_card(store: &Store, token: &mut dyn Token, j: &Journal) -> Result<(), WorkflowError> {
     let now = CardNow::read(token, &card_proof::touched(j))?;
     card_proof::check(&store.salt()?, j, &now)
         .map_err(|reason| WorkflowError::NotThisCard { id: j.id.clone(), reason })
 }
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     let mut b = [0u8; 8];
     let _ = getrandom::fill(&mut b);
     hex::encode(b)
@@ -206,7 +210,7 @@ fn subject_of(der: &[u8]) -> String {
     crate::cert::CertSummary::from_der(der).map(|s| s.subject).unwrap_or_default()
 }
 
-fn refuse_pending(store: &Store, now: &CardNow) -> Result<(), WorkflowError> {
+pub(crate) fn refuse_pending(store: &Store, now: &CardNow) -> Result<(), WorkflowError> {
     match store.pending(now)? {
         Some(j) => Err(WorkflowError::Pending { id: j.id, kind: j.kind }),
         None => Ok(()),
@@ -369,6 +373,9 @@ fn algorithm(j: &Journal) -> KeyAlgorithm {
 
 /// Runs steps from `journal.step`, saving the journal before each.
 fn run(store: &Store, token: &mut dyn Token, j: &mut Journal, auth: &Auth) -> Result<(), WorkflowError> {
+    if j.kind == Kind::Install {
+        return super::install::run_journaled(store, token, j, None, auth);
+    }
     loop {
         ensure_card(store, token, j)?;
         match (&j.kind, j.step) {
@@ -438,7 +445,7 @@ fn run(store: &Store, token: &mut dyn Token, j: &mut Journal, auth: &Auth) -> Re
     }
 }
 
-fn finish(store: &Store, j: &mut Journal) -> Result<(), WorkflowError> {
+pub(crate) fn finish(store: &Store, j: &mut Journal) -> Result<(), WorkflowError> {
     j.status = Status::Done;
     store.save(j)?;
     Ok(())
@@ -455,12 +462,15 @@ pub fn roll_back(
     if matches!(j.status, Status::Done | Status::RolledBack) {
         return Err(WorkflowError::NotActive { status: j.status });
     }
+    if j.kind == Kind::Install {
+        return super::install::roll_back(store, token, j, auth);
+    }
     ensure_card(store, token, j)?;
     j.status = Status::Running;
     store.save(j)?;
     let old_location = match j.kind {
         Kind::Enroll => j.replaces.clone(),
-        Kind::Remove => Some(j.location.clone()),
+        Kind::Remove | Kind::Install => Some(j.location.clone()),
     };
     if let (Some(loc), Some(old)) = (old_location, j.old_cert.clone()) {
         ensure_card(store, token, j)?;
