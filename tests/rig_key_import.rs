@@ -222,5 +222,22 @@ fn refused_installs_leave_the_card_exactly_as_it_was() {
         assert!(stderr.to_lowercase().contains(&says.to_lowercase()), "{what}: {stderr}");
         assert_eq!(snapshot(&rig), before, "{what} changed the card");
     }
+    // With a backup, the e-Cert in 9a is replaced: the backup is the old certificate.
+    let kept = piv_tool(&rig, &["-a", "read-certificate", "-s", "9a", "-K", "DER"]);
+    assert!(kept.status.success() && !kept.stdout.is_empty(), "read 9a as DER");
+    let backup = dir.path().join("9a-backup.der");
+    let out = install(
+        &rig,
+        &other,
+        "9a",
+        &format!("{PASSWORD}\n123456\n"),
+        &["--backup", backup.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "install over 9a with a backup: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be exported"));
+    assert_eq!(std::fs::read(&backup).unwrap(), kept.stdout, "backup is the old certificate");
+    let now = stdout_ok(&piv_tool(&rig, &["-a", "read-certificate", "-s", "9a"]), "read 9a");
+    let other_crt = std::fs::read_to_string(dir.path().join("other.crt.pem")).unwrap();
+    assert_eq!(now.trim(), other_crt.trim());
     clear_slot(&rig, "9a");
 }

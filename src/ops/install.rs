@@ -81,8 +81,21 @@ pub fn start_journaled(
     };
     store.stamp(&mut j, &now)?;
     store.save(&j)?;
-    run_journaled(store, token, &mut j, Some(contents), auth)?;
+    if let Err(e) = run_journaled(store, token, &mut j, Some(contents), auth) {
+        // The card refused (management key, key import): put it back as it was now, so no
+        // unfinished job is left for a refusal. A pulled card keeps its journal instead.
+        if !card_gone(&e) {
+            let _ = roll_back(store, token, &mut j, auth);
+        }
+        return Err(e);
+    }
     Ok(j)
+}
+
+fn card_gone(e: &WorkflowError) -> bool {
+    use crate::apdu::ApduError;
+    use crate::piv::PivError;
+    matches!(e, WorkflowError::Token(TokenError::Piv(PivError::Apdu(ApduError::Transport(_)))))
 }
 
 /// Continues an interrupted install with the e-Cert file at hand.

@@ -96,6 +96,14 @@ pub enum Action {
         location: String,
         backup: std::path::PathBuf,
     },
+    /// Installs an e-Cert file into `location` ([`super::install::start_journaled`]); the
+    /// slot's certificate, if any, is backed up to `backup` first.
+    StartInstall {
+        location: String,
+        file: std::path::PathBuf,
+        password: crate::secret::Password,
+        backup: Option<std::path::PathBuf>,
+    },
     Resume,
     RollBack,
 }
@@ -129,6 +137,12 @@ impl Action {
                 Ok(j)
             }
             Action::StartRemove { location, backup } => start_remove(store, token, &location, &backup, auth),
+            Action::StartInstall { location, file, password, backup } => {
+                let contents = crate::p12file::P12File::open(&file)
+                    .and_then(|f| f.decrypt(&password))
+                    .map_err(TokenError::from)?;
+                super::install::start_journaled(store, token, &contents, &location, backup.as_deref(), auth)
+            }
             Action::Resume => {
                 let mut j = pending(token)?;
                 // A job waiting for its certificate has nothing to resume on the card.

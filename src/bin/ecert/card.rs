@@ -273,18 +273,37 @@ pub fn certificates(token: &TokenRef, secrets: &mut SecretSource) -> Result<Vec<
 }
 
 /// `ecert install --p12 FILE`: the file's key and certificate into a card or token.
-pub fn install(target: &Target, p12: &Path, slot: &str) -> Result<ExitCode, String> {
+pub fn install(target: &Target, p12: &Path, slot: &str, backup: Option<&Path>) -> Result<ExitCode, String> {
     let token = resolve(target)?;
     if matches!(token, TokenRef::File { .. }) {
         return Err("install into a card or token, not into a file".into());
     }
+    let piv = matches!(token, TokenRef::Reader { .. });
+    if piv {
+        // Said before anything is asked: the import replaces the slot's key for good.
+        eprintln!(
+            "The key now in slot {slot} (if any) will be replaced by the file's key; a card key cannot be \
+             exported, so it cannot be brought back. The slot's certificate is backed up first."
+        );
+    }
     let mut secrets = SecretSource::new(target.pin_stdin);
     let password = secrets.password("e-Cert file password")?;
     let auth = write_auth(&token, slot, target, &mut secrets, true)?;
-    run_op(
-        &token,
-        Operation::InstallP12 { file: p12.to_owned(), password, location: slot.to_owned(), auth },
-    )?;
+    if piv {
+        let journal_dir = ecert::ops::journal::default_dir().ok_or("no folder for the workflow journal")?;
+        let action = ecert::ops::workflow::Action::StartInstall {
+            location: slot.to_owned(),
+            file: p12.to_owned(),
+            password,
+            backup: backup.map(Path::to_path_buf),
+        };
+        run_op(&token, Operation::Workflow { action, journal_dir, auth })?;
+    } else {
+        run_op(
+            &token,
+            Operation::InstallP12 { file: p12.to_owned(), password, location: slot.to_owned(), auth },
+        )?;
+    }
     eprintln!("Key and certificate from {} installed at {slot}.", p12.display());
     Ok(ExitCode::SUCCESS)
 }

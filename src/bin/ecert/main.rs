@@ -209,6 +209,10 @@ enum Command {
         /// PIV slot (9a, 9c, …) or PKCS#11 object id (hex).
         #[arg(long)]
         slot: String,
+        /// PIV: where the certificate the slot holds now is backed up (needed if it holds one;
+        /// never overwrites a file).
+        #[arg(long)]
+        backup: Option<PathBuf>,
         #[command(flatten)]
         target: card::Target,
     },
@@ -363,7 +367,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
             card::sign(&target, &slot, &public_key, &file, &out)
         }
         Command::ImportCert { slot, file, target } => card::import_cert(&target, &slot, &file),
-        Command::Install { p12, slot, target } => card::install(&target, &p12, &slot),
+        Command::Install { p12, slot, backup, target } => {
+            card::install(&target, &p12, &slot, backup.as_deref())
+        }
         Command::P12 { command: P12Command::Passwd { file, password_stdin } } => {
             card::p12_passwd(&file, password_stdin)
         }
