@@ -13,11 +13,15 @@ impl App {
             Some(Certs::Loaded(list)) => list.iter().map(|c| c.location.clone()).collect(),
             _ => Vec::new(),
         };
-        let can_import = !matches!(
-            self.selected,
-            Some(TokenRef::Reader { .. } | TokenRef::Demo | TokenRef::File { .. }) | None
-        );
-        self.screen = Screen::Install(install_dialog::InstallDialog::new(can_import, &used));
+        let can_import = !matches!(self.selected, Some(TokenRef::File { .. }) | None);
+        let piv = matches!(self.selected, Some(TokenRef::Reader { .. } | TokenRef::Demo));
+        let mut dialog = install_dialog::InstallDialog::new(can_import, &used);
+        if piv {
+            dialog.piv = true;
+            dialog.location = install_dialog::free_piv_slot(&used);
+            dialog.can_import = !dialog.location.is_empty();
+        }
+        self.screen = Screen::Install(dialog);
     }
 
     pub(super) fn on_install(&mut self, msg: install_dialog::InstallMsg) -> Task<Message> {

@@ -1,8 +1,10 @@
 //! Installing an e-Cert file (.p12/.pfx) into a PKCS#11 token: the file's path, its
 //! password and the token's PIN, then one request to the service (key first, then the
 //! certificate, which the token proves matches; on failure the key is taken out again —
-//! `ops::install`). The typed secrets are wiped as the request leaves. A PIV card cannot
-//! take a key from a file (the key is made on the card at the counter), and says so.
+//! `ops::install`). The typed secrets are wiped as the request leaves. On a PIV card the
+//! install is the journaled workflow (`ops::install::start_journaled`: key imported with
+//! Yubico IMPORT ASYMMETRIC KEY, certificate written once the card proves the pair) into a
+//! free slot; the dialog says first that a card key cannot be exported.
 
 use ecert::i18n;
 use ecert::secret::{Password, Pin};
@@ -33,8 +35,10 @@ pub enum Action {
 }
 
 pub struct InstallDialog {
-    /// False for a PIV card: it cannot import keys.
+    /// False when no card or token is selected (or a file is).
     pub can_import: bool,
+    /// A PIV card: journaled install into a free slot, with the management key.
+    pub piv: bool,
     /// Where the key and certificate go (a PKCS#11 CKA_ID not used on the token).
     pub location: String,
     pub path: String,
@@ -42,6 +46,15 @@ pub struct InstallDialog {
     pin: Zeroizing<String>,
     pub busy: bool,
     pub outcome: Option<Result<(), (String, String)>>,
+}
+
+/// The first PIV slot (9a, 9c, 9d, 9e, then the retired ones) without a certificate.
+pub fn free_piv_slot(used: &[String]) -> String {
+    ecert::piv::Slot::all()
+        .into_iter()
+        .map(ecert::piv::Slot::id)
+        .find(|id| !used.iter().any(|u| u.eq_ignore_ascii_case(id)))
+        .unwrap_or_default()
 }
 
 /// The first one-byte id (hex) not used by the token's certificates.
@@ -56,6 +69,7 @@ impl InstallDialog {
     pub fn new(can_import: bool, used: &[String]) -> Self {
         Self {
             can_import,
+            piv: false,
             location: free_location(used),
             path: String::new(),
             password: Zeroizing::default(),
@@ -83,6 +97,24 @@ impl InstallDialog {
                 self.outcome = None;
                 let password = Password::new(std::mem::take(&mut *self.password));
                 let pin = Pin::new(std::mem::take(&mut *self.pin));
+                if self.piv {
+                    let Some(journal_dir) = ecert::ops::journal::default_dir() else {
+                        self.busy = false;
+                        return Action::None;
+                    };
+                    let action = ecert::ops::workflow::Action::StartInstall {
+                        location: self.location.clone(),
+                        file: self.path.trim().into(),
+                        password,
+                        backup: None,
+                    };
+                    let auth = Auth {
+                        pin: Some(pin),
+                        management_key: Some(ecert::secret::ManagementKey::factory_default()),
+                        ..Auth::default()
+                    };
+                    return Action::Send(Operation::Workflow { action, journal_dir, auth });
+                }
                 return Action::Send(Operation::InstallP12 {
                     file: self.path.trim().into(),
                     password,
@@ -106,8 +138,9 @@ impl InstallDialog {
     pub fn view(&self, size: TextSize) -> Element<'_, InstallMsg> {
         let mut col =
             column![text(i18n::text("title-install")).size(size.title())].spacing(14).max_width(620);
-        if !self.can_import {
-            col = col.push(text(i18n::text("install-piv-note")).size(size.body()));
+        if self.piv {
+            let args = [("slot", self.location.clone())];
+            col = col.push(text(i18n::text_args("install-piv-note", &args)).size(size.body()));
         }
         let input = |label: &str, value: &str, secure: bool, on: fn(String) -> InstallMsg| {
             column![

@@ -544,16 +544,27 @@ fn simulated_user_installs_a_file_into_a_token_and_secrets_are_wiped() {
 }
 
 #[test]
-fn a_piv_card_explains_it_cannot_take_a_key_from_a_file() {
+fn a_piv_card_takes_a_file_into_a_free_slot_after_saying_the_key_cannot_come_out() {
     let _lang = lang_lock();
     i18n::set_language(Language::English);
     let (mut app, _) = app_with_a_card();
     click(&mut app, "Install from a file…");
+    let slot = match &app.screen {
+        super::Screen::Install(d) => {
+            assert!(d.piv && d.can_import);
+            d.location.clone()
+        }
+        _ => panic!("install dialog not open"),
+    };
+    assert!(ecert::piv::Slot::from_id(&slot).is_some(), "a PIV slot: {slot}");
     let _ =
         app.update(Message::Install(super::install_dialog::InstallMsg::Path("/media/usb/chan.p12".into())));
-    assert!(shows(&app, "This card cannot take a key from a file: its keys are made on the card (ask at the counter). Use a PKCS#11 token to install an e-Cert file."));
+    assert!(shows(&app, &format!("The file's key goes into the card, in slot {slot}. A key in a card can never be read out again, so keep the file safe. Cards that do not offer key import say so, and nothing is written then.")));
     click(&mut app, "Install");
-    assert!(matches!(&app.screen, super::Screen::Install(d) if !d.busy), "nothing is sent to a PIV card");
+    assert!(
+        matches!(&app.screen, super::Screen::Install(d) if d.busy && d.secrets_cleared()),
+        "one request sent"
+    );
 }
 
 /// Post-office counter page flows.
