@@ -366,3 +366,66 @@ fn collect_accepts_only_the_counter_cas_not_any_trusted_anchor() {
     stdout_ok(&counter.ecert(&["counter", "remove", "--slot", "87", "--backup", backup.to_str().unwrap(), "--yes",
         "--confirm", "87"], pin), "remove");
 }
+
+/// `ecert counter install --p12`: the journaled install, audited like enrollment (intent then
+/// outcome; a wrong file password is a failed outcome and changes nothing), checked from the
+/// outside by yubico-piv-tool's signature test.
+#[test]
+fn counter_installs_an_ecert_file_audited() {
+    let rig = common::rig();
+    let _card = common::card_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    counter_folders(d);
+    let counter = Counter { rig: &rig, data: &d.join("data") };
+    #[rustfmt::skip]
+    openssl(d, &["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+        "30", "-subj", "/CN=Chan Tai Man/O=e-Cert file", "-keyout", "file.key", "-out", "file.crt"]);
+    openssl(
+        d,
+        &[
+            "pkcs12", "-export", "-inkey", "file.key", "-in", "file.crt", "-passout", "pass:pw", "-out",
+            "file.p12",
+        ],
+    );
+    let p12 = d.join("file.p12");
+    let p12 = p12.to_str().unwrap();
+    let _ = run("yubico-piv-tool", &["-r", &rig.piv_reader, "-a", "delete-certificate", "-s", "87"]);
+    stdout_ok(&counter.ecert(&["counter", "sign-in", "op-18"], ""), "sign-in");
+    let wrong = counter.ecert(&["counter", "install", "--p12", p12, "--slot", "87"], "nope\n123456\n");
+    assert!(!wrong.status.success());
+    assert_eq!(peer_reads(&rig, "87"), None, "a wrong password writes nothing");
+    let out = counter.ecert(&["counter", "install", "--p12", p12, "--slot", "87"], "pw\n123456\n");
+    assert!(out.status.success(), "counter install: {}", String::from_utf8_lossy(&out.stderr));
+    let crt = d.join("file.crt");
+    let signed = run(
+        "yubico-piv-tool",
+        &[
+            "-r",
+            &rig.piv_reader,
+            "-a",
+            "verify-pin",
+            "-P",
+            "123456",
+            "-a",
+            "test-signature",
+            "-s",
+            "87",
+            "-i",
+            crt.to_str().unwrap(),
+        ],
+    );
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    stdout_ok(&counter.ecert(&["counter", "sign-out"], ""), "sign-out");
+    let log = d.join("data").join("audit.jsonl");
+    stdout_ok(&counter.ecert(&["audit", "verify", log.to_str().unwrap()], ""), "audit verify");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let records: Vec<ecert::ops::audit::Record> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let got: Vec<(&str, &str)> = records.iter().map(|r| (r.action.as_str(), r.result.as_str())).collect();
+    #[rustfmt::skip]
+    assert_eq!(got, [("sign-in", "ok"), ("install", "intent"), ("install", "failed"),
+        ("install", "intent"), ("install", "ok"), ("sign-out", "ok")][..]);
+    assert!(!text.contains("123456") && !text.contains("\"pw\""));
+    let _ = run("yubico-piv-tool", &["-r", &rig.piv_reader, "-a", "delete-certificate", "-s", "87"]);
+}

@@ -20,6 +20,8 @@ pub mod action {
     /// Issued certificate checked and stored.
     pub const ENROLL_STORE: &str = "enroll-store";
     pub const REMOVE: &str = "remove";
+    /// An e-Cert file's key and certificate installed into the card (journaled install).
+    pub const INSTALL: &str = "install";
     pub const RESUME: &str = "resume";
     pub const ROLLBACK: &str = "rollback";
 }

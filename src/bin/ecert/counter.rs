@@ -60,6 +60,16 @@ pub enum CounterCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Install an e-Cert file (.p12) into SLOT of the card in front of the operator: the
+    /// journaled install (the slot's certificate, if any, backed up to `--backup`).
+    Install {
+        #[arg(long)]
+        p12: PathBuf,
+        #[arg(long)]
+        slot: String,
+        #[arg(long)]
+        backup: Option<PathBuf>,
+    },
     /// Finish an interrupted job on this card.
     Resume,
     /// Undo an interrupted job on this card.
@@ -156,7 +166,10 @@ fn audited(
 }
 
 fn piv_auth(reference: &TokenRef, target: &Target) -> Result<Auth, String> {
-    let mut secrets = SecretSource::new(target.pin_stdin);
+    piv_auth_with(reference, target, &mut SecretSource::new(target.pin_stdin))
+}
+
+fn piv_auth_with(reference: &TokenRef, target: &Target, secrets: &mut SecretSource) -> Result<Auth, String> {
     let pin = Some(secrets.pin("PIN")?);
     if !matches!(reference, TokenRef::Reader { .. }) {
         return Ok(Auth { pin, ..Auth::default() });
@@ -234,6 +247,25 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
             let remove = Action::StartRemove { location: slot.clone(), backup: backup.clone() };
             audited(&op, action::REMOVE, &card, &reference, remove, auth, |j| j.old_cert.clone())?;
             println!("removed the e-Cert in {slot}; backup in {}", backup.display());
+        }
+        CounterCommand::Install { p12, slot, backup } => {
+            let op = operator()?;
+            let (reference, card) = card_in_front(target)?;
+            eprintln!(
+                "The key now in slot {slot} (if any) is replaced by the file's key; a card key cannot be \
+                 exported, so it cannot be brought back."
+            );
+            let mut secrets = SecretSource::new(target.pin_stdin);
+            let password = secrets.password("e-Cert file password")?;
+            let auth = piv_auth_with(&reference, target, &mut secrets)?;
+            let install = Action::StartInstall {
+                location: slot.clone(),
+                file: p12.clone(),
+                password,
+                backup: backup.clone(),
+            };
+            audited(&op, action::INSTALL, &card, &reference, install, auth, |j| j.new_cert.clone())?;
+            println!("installed the e-Cert file {} into {slot}", p12.display());
         }
         CounterCommand::Resume | CounterCommand::Rollback => {
             let op = operator()?;
