@@ -19,6 +19,12 @@ fn sample_errors() -> Vec<TokenError> {
         TokenError::Piv(PivError::Blocked { which: PinRef::Pin }),
         TokenError::KeyMismatch { location: "9a".into() },
         TokenError::LocationInUse { location: "9a".into() },
+        TokenError::Piv(PivError::ImportNotSupported { sw: Some(ecert::apdu::StatusWord::InsNotSupported) }),
+        TokenError::Piv(PivError::KeyType(ecert::piv::KeyTypeError::Algorithm { oid: "Ed25519".into() })),
+        TokenError::Workflow(Box::new(ecert::ops::workflow::WorkflowError::NeedsFile { id: "j1".into() })),
+        TokenError::Workflow(Box::new(ecert::ops::workflow::WorkflowError::SlotInUse {
+            location: "9a".into(),
+        })),
         TokenError::File(ecert::p12file::P12Error::WrongPassword { path: "a.p12".into() }),
         TokenError::File(ecert::p12file::P12Error::NotPkcs12 { path: "a.p12".into() }),
         TokenError::Pkcs11(ecert::pkcs11::Pkcs11Error::Other { detail: "x".into() }),

@@ -508,3 +508,7 @@ rec-key-import-unsupported = Use a card that allows key import (for example a Yu
 err-key-type-unsupported = A card cannot hold this kind of key ({ $detail }). Nothing was written to the card.
 rec-key-type-unsupported = PIV cards hold RSA-2048, P-256 and P-384 keys. Ask your certificate issuer for a file with such a key, or use a PKCS#11 token.
 unfinished-install = Installing an e-Cert file into location { $slot } stopped half way (the card was removed or the app closed).
+err-install-needs-file = The interrupted install stopped before the card had the new key.
+rec-install-needs-file = Install the same e-Cert file again to finish, or undo the interrupted job.
+err-install-slot-in-use = Location { $location } already holds an e-Cert.
+rec-install-slot-in-use = Choose a free location. To install an e-Cert file over this one, give a backup file for it (its key is replaced and cannot be brought back).

@@ -508,3 +508,7 @@ rec-key-import-unsupported = 请使用支持密钥导入的卡（例如 YubiKey�
 err-key-type-unsupported = 卡不能存放这类密钥（{ $detail }）。卡上没有写入任何内容。
 rec-key-type-unsupported = PIV 卡可存放 RSA-2048、P-256 和 P-384 密钥。请向证书签发机构索取含有这类密钥的文件，或使用 PKCS#11 令牌。
 unfinished-install = 将电子证书文件安装到位置 { $slot } 进行到一半停止了（卡被取出或程序关闭）。
+err-install-needs-file = 中断的安装在卡获得新密钥之前已停止。
+rec-install-needs-file = 请再次安装同一个电子证书文件以完成，或撤销中断的任务。
+err-install-slot-in-use = 位置 { $location } 已有电子证书。
+rec-install-slot-in-use = 请选择空闲的位置。如要用电子证书文件替换该处的电子证书，请为它提供备份文件（其密钥将被替换，无法恢复）。

@@ -508,3 +508,7 @@ rec-key-import-unsupported = 請使用支援匯入密碼匙的卡（例如 YubiK
 err-key-type-unsupported = 卡不能存放這類密碼匙（{ $detail }）。卡上沒有寫入任何內容。
 rec-key-type-unsupported = PIV 卡可存放 RSA-2048、P-256 及 P-384 密碼匙。請向證書簽發機構索取載有這類密碼匙的檔案，或使用 PKCS#11 裝置。
 unfinished-install = 把電子證書檔案安裝到位置 { $slot } 做到一半停了（卡被取出或程式關閉）。
+err-install-needs-file = 中斷的安裝在卡取得新密碼匙前已停止。
+rec-install-needs-file = 請再次安裝同一個電子證書檔案以完成，或還原中斷的工作。
+err-install-slot-in-use = 位置 { $location } 已有電子證書。
+rec-install-slot-in-use = 請選擇空置的位置。如要以電子證書檔案取代該處的電子證書，請為它提供備份檔案（其密碼匙會被取代，無法復原）。

@@ -92,6 +92,10 @@ fn workflow_ids(err: &WorkflowError) -> (&'static str, &'static str, Vec<(&'stat
         }
         WorkflowError::Write(file) => super::file_text::ids(file),
         WorkflowError::Token(t) => ids(t),
+        WorkflowError::NeedsFile { .. } => ("err-install-needs-file", "rec-install-needs-file", vec![]),
+        WorkflowError::SlotInUse { location } => {
+            ("err-install-slot-in-use", "rec-install-slot-in-use", vec![("location", location.clone())])
+        }
         other => ("err-other", "rec-other", vec![("detail", other.to_string())]),
     }
 }
