@@ -2,13 +2,26 @@
 //! GeneralizedTime, to Unix seconds. Our own, rather than `der`'s types, because those
 //! refuse dates before 1970 and certificates from 1950 are legal (PKITS 4.2.3). Fractional
 //! seconds are kept conservative: a notBefore rounds up and a notAfter down.
+//!
+//! Every reader here works on bytes and accepts ASCII digits only (X.680 §46/§47 restrict
+//! both types to a subset of VisibleString): the content comes from certificates, CRLs,
+//! OCSP answers and the command line, and a string slice at a byte offset inside a
+//! multi-byte character would panic.
 
 use der::asn1::AnyRef;
 use der::{Tag, Tagged};
 
+/// A time that is not in the form RFC 5280 §4.1.2.5 (or RFC 3339 for `--at`) requires.
+/// Carries the offending content, non-ASCII bytes escaped (`\xc3`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("malformed time {0:?}")]
 pub struct TimeError(pub String);
+
+impl TimeError {
+    fn of(bytes: &[u8]) -> Self {
+        Self(bytes.escape_ascii().to_string())
+    }
+}
 
 /// Days from 1970-01-01 to a civil date (proleptic Gregorian).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -21,53 +34,60 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The value of a run of 1–4 ASCII digits; `None` for anything else (signs, spaces,
+/// non-ASCII bytes), so no field can overflow.
+fn digits(b: &[u8]) -> Option<i64> {
+    if b.is_empty() || b.len() > 4 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0, |acc, d| acc * 10 + i64::from(d - b'0')))
+}
+
+/// `n` digits at `at` in `b`, if they are there.
+fn field(b: &[u8], at: usize, n: usize) -> Option<i64> {
+    digits(b.get(at..at.checked_add(n)?)?)
+}
+
 /// Unix seconds of a UTCTime/GeneralizedTime, `(floor, ceil)` of any fractional part.
 pub fn parse(any: AnyRef<'_>) -> Result<(i64, i64), TimeError> {
-    let text = std::str::from_utf8(any.value()).map_err(|_| TimeError("not ASCII".into()))?;
-    let bad = || TimeError(text.to_owned());
-    let body = text.strip_suffix('Z').ok_or_else(bad)?;
-    let digits = |s: &str| -> Result<i64, TimeError> {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        s.parse::<i64>().map_err(|_| bad())
-    };
-    let (year, rest) = match any.tag() {
+    parse_bytes(any.tag(), any.value())
+}
+
+/// [`parse`] on the content octets of a time with tag `tag`.
+pub fn parse_bytes(tag: Tag, value: &[u8]) -> Result<(i64, i64), TimeError> {
+    let bad = || TimeError::of(value);
+    let body = value.strip_suffix(b"Z").ok_or_else(bad)?;
+    let (year, rest) = match tag {
         Tag::UtcTime => {
             if body.len() != 12 {
                 return Err(bad());
             }
-            let yy = digits(&body[..2])?;
-            (if yy < 50 { 2000 + yy } else { 1900 + yy }, &body[2..])
+            let yy = field(body, 0, 2).ok_or_else(bad)?;
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, body.get(2..).ok_or_else(bad)?)
         }
         Tag::GeneralizedTime => {
             if body.len() < 14 {
                 return Err(bad());
             }
-            (digits(&body[..4])?, &body[4..])
+            (field(body, 0, 4).ok_or_else(bad)?, body.get(4..).ok_or_else(bad)?)
         }
         _ => return Err(bad()),
     };
-    let (main, frac) = match rest.split_once('.') {
-        Some((m, f)) => {
-            if any.tag() == Tag::UtcTime || f.is_empty() || f.ends_with('0') {
+    let (main, frac) = match rest.iter().position(|&b| b == b'.') {
+        Some(dot) => {
+            let f = rest.get(dot + 1..).ok_or_else(bad)?;
+            if tag == Tag::UtcTime || f.is_empty() || f.ends_with(b"0") || !f.iter().all(u8::is_ascii_digit) {
                 return Err(bad());
             }
-            digits(f)?;
-            (m, true)
+            (rest.get(..dot).ok_or_else(bad)?, true)
         }
         None => (rest, false),
     };
     if main.len() != 10 {
         return Err(bad());
     }
-    let (mo, d, h, mi, s) = (
-        digits(&main[0..2])?,
-        digits(&main[2..4])?,
-        digits(&main[4..6])?,
-        digits(&main[6..8])?,
-        digits(&main[8..10])?,
-    );
+    let f = |at| field(main, at, 2).ok_or_else(bad);
+    let (mo, d, h, mi, s) = (f(0)?, f(2)?, f(4)?, f(6)?, f(8)?);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 59 {
         return Err(bad());
     }
@@ -75,47 +95,42 @@ pub fn parse(any: AnyRef<'_>) -> Result<(i64, i64), TimeError> {
     Ok((secs, if frac { secs + 1 } else { secs }))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use der::Decode;
-
-    #[test]
-    fn utc_and_generalized() {
-        let utc = [0x17, 13, b'5', b'0', b'0', b'1', b'0', b'1', b'1', b'2', b'0', b'0', b'0', b'0', b'Z'];
-        assert_eq!(parse(AnyRef::from_der(&utc).unwrap()).unwrap().0, -631_108_800);
-        let gen = b"\x18\x0f20240101000000Z";
-        assert_eq!(parse(AnyRef::from_der(gen).unwrap()).unwrap(), (1_704_067_200, 1_704_067_200));
-        let frac = b"\x18\x1120240101000000.5Z";
-        assert_eq!(parse(AnyRef::from_der(frac).unwrap()).unwrap(), (1_704_067_200, 1_704_067_201));
-        let bad = b"\x18\x0f20241301000000Z";
-        assert!(parse(AnyRef::from_der(bad).unwrap()).is_err());
-    }
-}
-
 /// Unix seconds of an RFC 3339 time such as `2026-06-01T00:00:00Z` or
-/// `2024-01-01T00:00:00+00:00` (fractional seconds ignored).
+/// `2024-01-01T00:00:00+00:00` (fractional seconds ignored). ASCII only: any other byte
+/// is an error, never a panic.
 #[allow(clippy::many_single_char_names)] // y, d, h, s: the date's own fields
 pub fn parse_rfc3339(s: &str) -> Result<i64, TimeError> {
-    let bad = || TimeError(s.to_owned());
+    let bad = || TimeError::of(s.as_bytes());
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') {
+    let at = |i: usize| b.get(i).copied();
+    if b.len() < 20
+        || at(4) != Some(b'-')
+        || at(7) != Some(b'-')
+        || !matches!(at(10), Some(b'T' | b't' | b' '))
+        || at(13) != Some(b':')
+        || at(16) != Some(b':')
+    {
         return Err(bad());
     }
-    let num = |a: usize, z: usize| s.get(a..z).and_then(|x| x.parse::<i64>().ok()).ok_or_else(bad);
-    let (y, mo, d, h, mi, sec) =
-        (num(0, 4)?, num(5, 7)?, num(8, 10)?, num(11, 13)?, num(14, 16)?, num(17, 19)?);
-    let mut rest = &s[19..];
-    if let Some(r) = rest.strip_prefix('.') {
-        rest = r.trim_start_matches(|c: char| c.is_ascii_digit());
+    let num = |a: usize, n: usize| field(b, a, n).ok_or_else(bad);
+    let (y, mo, d, h, mi, sec) = (num(0, 4)?, num(5, 2)?, num(8, 2)?, num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let mut rest = b.get(19..).ok_or_else(bad)?;
+    if let Some(r) = rest.strip_prefix(b".") {
+        let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return Err(bad());
+        }
+        rest = r.get(n..).ok_or_else(bad)?;
     }
     let offset = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) => {
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            let oh = rest[1..3].parse::<i64>().map_err(|_| bad())?;
-            let om = rest[4..6].parse::<i64>().map_err(|_| bad())?;
-            sign * (oh * 3600 + om * 60)
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let oh = digits(&[*h1, *h2]).ok_or_else(bad)?;
+            let om = digits(&[*m1, *m2]).ok_or_else(bad)?;
+            if oh > 23 || om > 59 {
+                return Err(bad());
+            }
+            (if *sign == b'-' { -1 } else { 1 }) * (oh * 3600 + om * 60)
         }
         _ => return Err(bad()),
     };
@@ -126,11 +141,4 @@ pub fn parse_rfc3339(s: &str) -> Result<i64, TimeError> {
 }
 
 #[cfg(test)]
-mod rfc3339_tests {
-    #[test]
-    fn offsets() {
-        assert_eq!(super::parse_rfc3339("2024-01-01T00:00:00Z").unwrap(), 1_704_067_200);
-        assert_eq!(super::parse_rfc3339("2024-01-01T08:00:00+08:00").unwrap(), 1_704_067_200);
-        assert!(super::parse_rfc3339("yesterday").is_err());
-    }
-}
+mod tests;
