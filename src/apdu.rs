@@ -22,8 +22,9 @@ pub const MAX_GET_RESPONSE_ROUNDS: usize = 64;
 pub const MAX_RESPONSE_LEN: usize = 64 * 1024;
 
 /// One command APDU (ISO 7816-4 §5.1). `le` of `None` means no Le field; `Some(0)` means
-/// "up to 256" in a short APDU.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// "up to 256" in a short APDU. Its `Debug` never shows the data of a command that carries a
+/// secret ([`Command::carries_secret`]).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Command {
     pub cla: u8,
     pub ins: u8,
@@ -33,7 +34,31 @@ pub struct Command {
     pub le: Option<u16>,
 }
 
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Command");
+        d.field("cla", &format_args!("{:02X}", self.cla))
+            .field("ins", &format_args!("{:02X}", self.ins))
+            .field("p1", &format_args!("{:02X}", self.p1))
+            .field("p2", &format_args!("{:02X}", self.p2));
+        if self.carries_secret() {
+            d.field("data", &format_args!("<{} bytes redacted>", self.data.len()));
+        } else {
+            d.field("data", &format_args!("{}", hex::encode_upper(self.data.as_slice())));
+        }
+        d.field("le", &self.le).finish()
+    }
+}
+
 impl Command {
+    /// Whether the data is a secret: VERIFY (INS 20), CHANGE REFERENCE DATA (24) and RESET
+    /// RETRY COUNTER (2C) carry PINs and PUKs (SP 800-73-4 Part 2 §3.2); GENERAL AUTHENTICATE
+    /// (87) with the management key (reference 9B) carries its challenge-response; Yubico's
+    /// IMPORT ASYMMETRIC KEY (FE) a private key and SET MANAGEMENT KEY (FF) a new key.
+    pub fn carries_secret(&self) -> bool {
+        matches!(self.ins, 0x20 | 0x24 | 0x2C | 0xFE | 0xFF) || (self.ins == 0x87 && self.p2 == 0x9B)
+    }
+
     pub fn new(cla: u8, ins: u8, p1: u8, p2: u8) -> Self {
         Self { cla, ins, p1, p2, data: Zeroizing::new(Vec::new()), le: None }
     }
@@ -113,11 +138,21 @@ impl Command {
     }
 }
 
-/// One response APDU: body and status word.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One response APDU: body and status word. Its `Debug` shows the status word and the
+/// body's length only (a body can hold a witness, a challenge answer or a private object).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Response {
     pub data: Zeroizing<Vec<u8>>,
     pub sw: StatusWord,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("sw", &self.sw)
+            .field("data", &format_args!("<{} bytes>", self.data.len()))
+            .finish()
+    }
 }
 
 impl Response {
@@ -182,6 +217,11 @@ fn transmit_one(transport: &mut dyn Transport, cmd: &Command) -> Result<Response
     let raw = transport.transmit(&cmd.to_short_bytes()?)?;
     let resp = Response::parse(&raw)?;
     if let StatusWord::WrongLength { exact } = resp.sw {
+        // A PIN, PUK or key is never sent twice on the card's word: a 6Cxx to VERIFY is an
+        // answer, not a request to repeat (one user attempt = at most one try).
+        if cmd.carries_secret() {
+            return Ok(resp);
+        }
         // 6Cxx: same command again with Le = xx (§5.1.3), once.
         let retry = Command { le: Some(if exact == 0 { 256 } else { u16::from(exact) }), ..cmd.clone() };
         let raw = transport.transmit(&retry.to_short_bytes()?)?;

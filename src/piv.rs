@@ -141,7 +141,7 @@ impl<'t> Piv<'t> {
     /// Reads a data object (GET DATA, SP 800-73-4 Part 2 §3.1.2). `Ok(None)` when absent.
     pub fn get_data(&mut self, tag: &[u8]) -> Result<Option<Vec<u8>>, PivError> {
         let mut data = vec![0x5C];
-        tlv::encode_len(tag.len(), &mut data);
+        tlv::encode_len(tag.len(), &mut data)?;
         data.extend_from_slice(tag);
         let cmd = Command::new(0x00, 0xCB, 0x3F, 0xFF).with_data(&data).with_le(256);
         let resp = apdu::exchange(self.transport, &cmd)?;

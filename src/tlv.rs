@@ -21,6 +21,10 @@ pub enum TlvError {
     BadLength { offset: usize, byte: u8 },
     #[error("TLV tag {tag:#06x} not found")]
     Missing { tag: u16 },
+    /// A value of 65,536 bytes or more: BER-TLV as PIV uses it (SP 800-73-4 Part 2 §3.3)
+    /// writes at most two length bytes, and no card object is that large.
+    #[error("TLV value of {len} bytes is too long to encode")]
+    TooLong { len: usize },
 }
 
 /// Reads the TLV at the start of `input`; returns it and the rest.
@@ -72,17 +76,30 @@ pub fn find(input: &[u8], tag: u16) -> Result<&[u8], TlvError> {
 
 /// Encodes a length in BER definite form (up to 65535, the PIV maximum).
 #[allow(clippy::cast_possible_truncation)] // each arm bounds the value it casts
-pub fn encode_len(len: usize, out: &mut Vec<u8>) {
+pub fn encode_len(len: usize, out: &mut Vec<u8>) -> Result<(), TlvError> {
     match len {
         0..=0x7F => out.push(len as u8),
         0x80..=0xFF => out.extend_from_slice(&[0x81, len as u8]),
-        _ => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
+        0x100..=0xFFFF => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
+        // Was silently cut to its low 16 bits: a corrupt object written to the card.
+        _ => return Err(TlvError::TooLong { len }),
     }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_of_64_kib_and_more_are_refused() {
+        let mut out = Vec::new();
+        encode_len(0xFFFF, &mut out).unwrap();
+        assert_eq!(out, [0x82, 0xFF, 0xFF]);
+        let mut out = Vec::new();
+        assert_eq!(encode_len(0x1_0000, &mut out), Err(TlvError::TooLong { len: 0x1_0000 }));
+        assert!(out.is_empty(), "nothing written for a refused length");
+    }
 
     #[test]
     fn reads_nested_and_long_lengths() {

@@ -104,3 +104,41 @@ fn extended_encoding_cases() {
     let c1 = Command::new(0, 0xA4, 4, 0);
     assert_eq!(&**c1.to_extended_bytes().unwrap(), &[0, 0xA4, 4, 0]);
 }
+
+/// Issue 13: a 6Cxx ("wrong Le, use xx") to a PIN-bearing command is returned as it is: the
+/// PIN goes to the card once per user attempt, whatever the card answers.
+#[test]
+fn wrong_le_never_resends_a_secret() {
+    for ins in [0x20u8, 0x24, 0x2C, 0xFE] {
+        let mut t = scripted(vec![vec![0x6C, 0x10], vec![0x90, 0x00]]);
+        let cmd = Command::new(0, ins, 0, 0x80).with_data(b"123456\xFF\xFF");
+        let r = exchange(&mut t, &cmd).unwrap();
+        assert_eq!(r.sw, StatusWord::WrongLength { exact: 0x10 }, "{ins:02X}");
+        assert_eq!(t.sent().len(), 1, "INS {ins:02X} sent {} times", t.sent().len());
+    }
+    // Management-key GENERAL AUTHENTICATE (reference 9B) likewise; a plain read is re-issued.
+    let mut t = scripted(vec![vec![0x6C, 0x10], vec![0x90, 0x00]]);
+    let _ =
+        exchange(&mut t, &Command::new(0, 0x87, 0x03, 0x9B).with_data(&[0x7C, 0x02, 0x80, 0x00])).unwrap();
+    assert_eq!(t.sent().len(), 1);
+    let mut t = scripted(vec![vec![0x6C, 0x10], vec![0x90, 0x00]]);
+    let _ = exchange(&mut t, &Command::new(0, 0xCB, 0x3F, 0xFF).with_data(&[0x5C, 0x01, 0x7E])).unwrap();
+    assert_eq!(t.sent().len(), 2);
+}
+
+/// Issue 13: `Debug` of a command never shows a PIN, PUK or key; of a response, never its body.
+#[test]
+fn debug_redacts_secrets() {
+    let pin = b"1234\x35\x36\xFF\xFF";
+    for ins in [0x20u8, 0x24, 0x2C, 0xFE, 0xFF] {
+        let text = format!("{:?}", Command::new(0, ins, 0, 0x80).with_data(pin));
+        assert!(!text.contains("31323334") && text.contains("8 bytes redacted"), "{text}");
+    }
+    let ga =
+        format!("{:?}", Command::new(0, 0x87, 0x03, 0x9B).with_data(&[0x7C, 0x0A, 0x80, 0x08, 0xAB, 0xCD]));
+    assert!(ga.contains("redacted") && !ga.contains("ABCD"), "{ga}");
+    let read = format!("{:?}", Command::new(0, 0xCB, 0x3F, 0xFF).with_data(&[0x5C, 0x01, 0x7E]));
+    assert!(read.contains("5C017E"), "non-secret data stays visible: {read}");
+    let resp = format!("{:?}", Response::parse(&[0xDE, 0xAD, 0xBE, 0xEF, 0x90, 0x00]).unwrap());
+    assert!(!resp.to_uppercase().contains("DEAD") && resp.contains("4 bytes"), "{resp}");
+}

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use super::{Piv, PivError};
 use crate::apdu::{Command, StatusWord};
 use crate::secret::ManagementKey;
-use crate::tlv;
+use crate::tlv::{self, TlvError};
 
 const KEY_REF_MGMT: u8 = 0x9B;
 
@@ -84,17 +84,17 @@ impl MgmtAlgorithm {
     }
 }
 
-fn dynamic_template(items: &[(u8, &[u8])]) -> Zeroizing<Vec<u8>> {
+fn dynamic_template(items: &[(u8, &[u8])]) -> Result<Zeroizing<Vec<u8>>, TlvError> {
     let mut inner = Zeroizing::new(Vec::new());
     for (tag, value) in items {
         inner.push(*tag);
-        tlv::encode_len(value.len(), &mut inner);
+        tlv::encode_len(value.len(), &mut inner)?;
         inner.extend_from_slice(value);
     }
     let mut out = Zeroizing::new(vec![0x7C]);
-    tlv::encode_len(inner.len(), &mut out);
+    tlv::encode_len(inner.len(), &mut out)?;
     out.extend_from_slice(&inner);
-    out
+    Ok(out)
 }
 
 impl Piv<'_> {
@@ -109,7 +109,7 @@ impl Piv<'_> {
         }
         let ga = |data: &[u8]| Command::new(0x00, 0x87, alg.id(), KEY_REF_MGMT).with_data(data).with_le(256);
         // Step 1: ask for a witness.
-        let resp = self.send(&ga(&dynamic_template(&[(0x80, &[])])))?;
+        let resp = self.send(&ga(&dynamic_template(&[(0x80, &[])])?))?;
         match resp.sw {
             StatusWord::Success => {}
             StatusWord::IncorrectP1P2 | StatusWord::IncorrectData | StatusWord::NotFound => {
@@ -126,7 +126,7 @@ impl Piv<'_> {
         // Step 2: return the decrypted witness and challenge the card.
         let mut challenge = vec![0u8; alg.block_len()];
         getrandom::fill(&mut challenge).map_err(|_| PivError::ManagementKeyRejected)?;
-        let resp = self.send(&ga(&dynamic_template(&[(0x80, &witness), (0x81, &challenge)])))?;
+        let resp = self.send(&ga(&dynamic_template(&[(0x80, &witness), (0x81, &challenge)])?))?;
         match resp.sw {
             StatusWord::Success => {}
             StatusWord::SecurityStatusNotSatisfied | StatusWord::IncorrectData => {
@@ -152,7 +152,7 @@ impl Piv<'_> {
             return Err(PivError::ManagementKeyRejected);
         }
         let mut data = Zeroizing::new(vec![alg.id(), KEY_REF_MGMT]);
-        tlv::encode_len(new.expose().len(), &mut data);
+        tlv::encode_len(new.expose().len(), &mut data)?;
         data.extend_from_slice(new.expose());
         let cmd = Command::new(0x00, 0xFF, 0xFF, 0xFF).with_data(&data);
         match self.send(&cmd)?.sw {

@@ -77,12 +77,13 @@ pub enum TouchPolicy {
     Cached,
 }
 
-fn push_tlv(out: &mut Zeroizing<Vec<u8>>, tag: u8, value: &[u8], pad_to: usize) {
+fn push_tlv(out: &mut Zeroizing<Vec<u8>>, tag: u8, value: &[u8], pad_to: usize) -> Result<(), KeyTypeError> {
     let len = value.len().max(pad_to);
     out.push(tag);
-    tlv::encode_len(len, out);
+    tlv::encode_len(len, out).map_err(|_| KeyTypeError::Malformed)?;
     out.extend(std::iter::repeat_n(0u8, len - value.len()));
     out.extend_from_slice(value);
+    Ok(())
 }
 
 /// Big-endian integer without leading zero bytes.
@@ -132,7 +133,7 @@ impl ImportKey {
                     if value.len() > half {
                         return Err(KeyTypeError::Malformed);
                     }
-                    push_tlv(&mut tlvs, tag, value, half);
+                    push_tlv(&mut tlvs, tag, value, half)?;
                 }
                 KeyAlgorithm::Rsa2048
             }
@@ -148,7 +149,7 @@ impl ImportKey {
                 if scalar.len() > len || scalar.is_empty() {
                     return Err(KeyTypeError::Malformed);
                 }
-                push_tlv(&mut tlvs, 0x06, scalar, len);
+                push_tlv(&mut tlvs, 0x06, scalar, len)?;
                 alg
             }
         };

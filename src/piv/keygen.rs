@@ -147,10 +147,10 @@ impl Piv<'_> {
     /// the full PKCS#1 v1.5 padded block (the card does raw RSA). Needs the PIN verified.
     pub fn sign_raw(&mut self, slot: Slot, alg: KeyAlgorithm, input: &[u8]) -> Result<Vec<u8>, PivError> {
         let mut inner = vec![0x82, 0x00, 0x81];
-        tlv::encode_len(input.len(), &mut inner);
+        tlv::encode_len(input.len(), &mut inner)?;
         inner.extend_from_slice(input);
         let mut data = vec![0x7C];
-        tlv::encode_len(inner.len(), &mut data);
+        tlv::encode_len(inner.len(), &mut data)?;
         data.extend_from_slice(&inner);
         let cmd = Command::new(0x00, 0x87, alg.id(), slot.key_ref()).with_data(&data).with_le(256);
         let resp = self.send(&cmd)?;

@@ -16,11 +16,11 @@ fn card(tries: u8, cert: Option<Vec<u8>>) -> MemoryTransport {
             Some(0xCB) if apdu.ends_with(&[0x5F, 0xC1, 0x05, 0x00]) => match &cert {
                 Some(c) => {
                     let mut inner = vec![0x70];
-                    tlv::encode_len(c.len(), &mut inner);
+                    tlv::encode_len(c.len(), &mut inner).unwrap();
                     inner.extend_from_slice(c);
                     inner.extend_from_slice(&[0x71, 0x01, 0x00]);
                     let mut r = vec![0x53];
-                    tlv::encode_len(inner.len(), &mut r);
+                    tlv::encode_len(inner.len(), &mut r).unwrap();
                     r.extend(inner);
                     r.extend_from_slice(&[0x90, 0x00]);
                     r
@@ -96,11 +96,11 @@ fn compressed_certificate_is_inflated() {
             return Ok(vec![0x90, 0x00]);
         }
         let mut inner = vec![0x70];
-        tlv::encode_len(packed.len(), &mut inner);
+        tlv::encode_len(packed.len(), &mut inner).unwrap();
         inner.extend_from_slice(&packed);
         inner.extend_from_slice(&[0x71, 0x01, 0x01]);
         let mut r = vec![0x53];
-        tlv::encode_len(inner.len(), &mut r);
+        tlv::encode_len(inner.len(), &mut r).unwrap();
         r.extend(inner);
         r.extend_from_slice(&[0x90, 0x00]);
         Ok(r)

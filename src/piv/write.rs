@@ -10,7 +10,7 @@ impl Piv<'_> {
     /// Writes `der` (uncompressed) as the certificate of `slot`.
     pub fn put_certificate(&mut self, slot: Slot, der: &[u8]) -> Result<(), PivError> {
         let mut inner = vec![0x70];
-        tlv::encode_len(der.len(), &mut inner);
+        tlv::encode_len(der.len(), &mut inner)?;
         inner.extend_from_slice(der);
         inner.extend_from_slice(&[0x71, 0x01, 0x00, 0xFE, 0x00]);
         self.put_object(&slot.object_tag(), &inner)
@@ -29,10 +29,10 @@ impl Piv<'_> {
 
     fn put_object(&mut self, tag: &[u8], content: &[u8]) -> Result<(), PivError> {
         let mut data = vec![0x5C];
-        tlv::encode_len(tag.len(), &mut data);
+        tlv::encode_len(tag.len(), &mut data)?;
         data.extend_from_slice(tag);
         data.push(0x53);
-        tlv::encode_len(content.len(), &mut data);
+        tlv::encode_len(content.len(), &mut data)?;
         data.extend_from_slice(content);
         let cmd = Command::new(0x00, 0xDB, 0x3F, 0xFF).with_data(&data);
         match self.send(&cmd)?.sw {

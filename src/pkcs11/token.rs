@@ -69,26 +69,27 @@ impl Pkcs11Token {
             )
             .map_err(ck)?;
         let mut template = Vec::new();
-        let push = |t: &mut Vec<u8>, tag: u8, v: &[u8]| {
+        let push = |t: &mut Vec<u8>, tag: u8, v: &[u8]| -> Result<(), crate::piv::PivError> {
             t.push(tag);
-            crate::tlv::encode_len(v.len(), t);
+            crate::tlv::encode_len(v.len(), t)?;
             t.extend_from_slice(v);
+            Ok(())
         };
         for a in attrs {
             match a {
-                Attribute::Modulus(n) => push(&mut template, 0x81, &n),
-                Attribute::PublicExponent(e) => push(&mut template, 0x82, &e),
+                Attribute::Modulus(n) => push(&mut template, 0x81, &n)?,
+                Attribute::PublicExponent(e) => push(&mut template, 0x82, &e)?,
                 // CKA_EC_POINT is a DER OCTET STRING around the point (PKCS#11 v2.40 §2.3.3).
                 Attribute::EcPoint(p) => {
                     let point = OctetString::from_der(&p).map(|o| o.as_bytes().to_vec()).unwrap_or(p);
-                    push(&mut template, 0x86, &point);
+                    push(&mut template, 0x86, &point)?;
                 }
                 _ => {}
             }
         }
         // Reuse the PIV 7F49 parser: same fields, same SPKI.
         let mut wrapped = vec![0x7F, 0x49];
-        crate::tlv::encode_len(template.len(), &mut wrapped);
+        crate::tlv::encode_len(template.len(), &mut wrapped).map_err(crate::piv::PivError::from)?;
         wrapped.extend_from_slice(&template);
         Ok(crate::piv::parse_public_key_template(alg, &wrapped)?)
     }
