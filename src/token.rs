@@ -136,6 +136,10 @@ pub enum TokenError {
     /// The operation needs a credential the caller did not give (nothing was sent).
     #[error("the {what} is needed for this")]
     CredentialNeeded { what: &'static str },
+    /// A bug stopped this one request (a panic caught by the service worker, which goes on
+    /// serving): `detail` is the panic's message.
+    #[error("internal error during {what}: {detail}")]
+    Internal { what: &'static str, detail: String },
 }
 
 /// Credentials for one write operation. Each is used at most once and dropped (zeroized)

@@ -69,6 +69,8 @@ err-pkcs11 = The token software reported an error ({ $code }).
 rec-pkcs11 = Check that the token is inserted and its software is installed, then try again.
 err-other = Something went wrong: { $detail }
 rec-other = Nothing was changed. Try again; if it persists, copy the diagnostics report.
+err-internal = e-Cert Manager hit an internal error and stopped this request: { $detail }
+rec-internal = The app is still running. If a card was being changed, take it out, insert it again and look at its certificates; a job that was cut short is offered to continue or undo. Please report this with the diagnostics report.
 
 title-change-pin = Change PIN
 title-unblock-pin = Unblock PIN

@@ -69,6 +69,8 @@ err-pkcs11 = 介质软件报告错误（{ $code }）。
 rec-pkcs11 = 请确认介质已插入且其软件已安装，然后再试。
 err-other = 发生错误：{ $detail }
 rec-other = 没有任何更改。请再试；如问题持续，请复制诊断报告。
+err-internal = e-Cert Manager 发生内部错误，已停止这项操作：{ $detail }
+rec-internal = 程序仍在运行。如正在更改智能卡，请取出再插入，查看卡上的证书；中断的工作可以继续或撤销。请连同诊断报告反馈此问题。
 
 title-change-pin = 更改密码
 title-unblock-pin = 解锁密码

@@ -69,6 +69,8 @@ err-pkcs11 = 儲存裝置軟件報告錯誤（{ $code }）。
 rec-pkcs11 = 請確定儲存裝置已插入及其軟件已安裝，然後再試。
 err-other = 發生錯誤：{ $detail }
 rec-other = 沒有任何更改。請再試；如問題持續，請複製診斷報告。
+err-internal = e-Cert Manager 發生內部錯誤，已停止這項操作：{ $detail }
+rec-internal = 程式仍在運行。如正在更改智能卡，請取出再插入，查看卡上的證書；中斷了的工作可以繼續或復原。請連同診斷報告回報此問題。
 
 title-change-pin = 更改密碼
 title-unblock-pin = 解鎖密碼

@@ -67,6 +67,9 @@ fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, Stri
             ("err-not-p12", "rec-not-p12", vec![])
         }
         TokenError::Workflow(w) => workflow_ids(w),
+        TokenError::Internal { detail, .. } => {
+            ("err-internal", "rec-internal", vec![("detail", detail.clone())])
+        }
         other => ("err-other", "rec-other", vec![("detail", other.to_string())]),
     }
 }

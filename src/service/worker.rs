@@ -150,14 +150,11 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
                 publish(&mut st, &mut sink, true);
             }
             Some(Msg::Request(Request::ListCertificates { token })) => {
-                let result = open(&st, &token, false).and_then(|mut t| t.certificates());
+                let result = list_guarded(&st, &token);
                 sink(Event::Certificates { token, result });
             }
             Some(Msg::Request(Request::Run { token, operation })) => {
-                // A workflow's journal is kept under the card's own identifier (PIV: the CHUID
-                // GUID), so it is found again when the card comes back in another reader.
-                let identify = matches!(operation, Operation::Workflow { .. });
-                let result = open(&st, &token, identify).and_then(|mut t| operation.run(t.as_mut()));
+                let result = run_guarded(&st, &token, operation);
                 // The card's PIN state may have changed: probe it again on the next snapshot.
                 if let TokenRef::Reader { reader } = &token {
                     st.probes.retain(|(r, _), _| r != reader);
@@ -171,6 +168,36 @@ pub(super) fn run(config: &Config, rx: &Receiver<Msg>, back: &Sender<Msg>, mut s
             }
         }
     }
+}
+
+/// Lists a token's certificates (a panic is this request's error, see [`guarded`]).
+fn list_guarded(st: &State, token: &TokenRef) -> Result<Vec<crate::token::CertObject>, TokenError> {
+    guarded("listing", || open(st, token, false).and_then(|mut t| t.certificates()))
+}
+
+/// Runs one operation (a panic is this request's error, see [`guarded`]).
+fn run_guarded(st: &State, token: &TokenRef, operation: Operation) -> Result<super::Outcome, TokenError> {
+    // A workflow's journal is kept under the card's own identifier (PIV: the CHUID GUID), so
+    // it is found again when the card comes back in another reader.
+    let identify = matches!(operation, Operation::Workflow { .. });
+    guarded("an operation", || open(st, token, identify).and_then(|mut t| operation.run(t.as_mut())))
+}
+
+/// Runs one request; a panic in it (a bug) becomes [`TokenError::Internal`] for that request
+/// alone and the worker goes on serving the next. Device handles are opened per request, so
+/// nothing half-used is kept after the unwind.
+pub(super) fn guarded<T>(
+    what: &'static str,
+    f: impl FnOnce() -> Result<T, TokenError>,
+) -> Result<T, TokenError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Err(TokenError::Internal { what, detail })
+    })
 }
 
 /// Adds a module (unless one with the same file is loaded) or removes one.
@@ -387,5 +414,28 @@ fn open(st: &State, token: &TokenRef, identify: bool) -> Result<Box<dyn Token>, 
         TokenRef::Demo => crate::demo::token(),
         #[cfg(not(feature = "demo"))]
         TokenRef::Demo => Err(TokenError::NotFound { reference: token.to_string() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 13: a panic while serving one request is that request's error; the next one is
+    /// served as usual.
+    #[test]
+    fn a_panicking_request_is_an_error_and_the_next_is_served() {
+        let first: Result<u8, TokenError> = guarded("listing", || panic!("index out of range"));
+        match first {
+            Err(TokenError::Internal { what: "listing", detail }) => {
+                assert!(detail.contains("index out of range"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let owned: Result<u8, TokenError> = guarded("x", || panic!("{}", String::from("owned message")));
+        assert!(matches!(owned, Err(TokenError::Internal { detail, .. }) if detail == "owned message"));
+        assert_eq!(guarded("listing", || Ok(7)).ok(), Some(7));
+        let text = crate::i18n::error_text(&TokenError::Internal { what: "listing", detail: "boom".into() });
+        assert!(text.message.contains("boom"), "{}", text.message);
     }
 }
