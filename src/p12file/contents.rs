@@ -91,14 +91,20 @@ pub fn change_password(path: &Path, old: &Password, new: &Password) -> Result<()
     if bytes.len() as u64 > MAX_FILE {
         return Err(P12Error::TooLarge { path: path.to_owned(), limit: MAX_FILE });
     }
-    let store = KeyStore::from_pkcs12(&bytes, old.expose(), Pkcs12ImportPolicy::Relaxed)
-        .map_err(|e| read_error(path, &e))?;
-    let new_bytes = store
-        .writer(new.expose())
-        .write()
-        .map_err(|e| P12Error::Corrupt { path: path.to_owned(), detail: e.to_string() })?;
-    KeyStore::from_pkcs12(&new_bytes, new.expose(), Pkcs12ImportPolicy::Relaxed)
-        .map_err(|e| read_error(path, &e))?;
+    // As in decrypt: a parser or writer bug in p12-keystore must not take the app down, and
+    // nothing is written unless the new bytes open with the new password.
+    let new_bytes = std::panic::catch_unwind(|| -> Result<Vec<u8>, P12Error> {
+        let store = KeyStore::from_pkcs12(&bytes, old.expose(), Pkcs12ImportPolicy::Relaxed)
+            .map_err(|e| read_error(path, &e))?;
+        let new_bytes = store
+            .writer(new.expose())
+            .write()
+            .map_err(|e| P12Error::Corrupt { path: path.to_owned(), detail: e.to_string() })?;
+        KeyStore::from_pkcs12(&new_bytes, new.expose(), Pkcs12ImportPolicy::Relaxed)
+            .map_err(|e| read_error(path, &e))?;
+        Ok(new_bytes)
+    })
+    .map_err(|_| P12Error::Corrupt { path: path.to_owned(), detail: "parser failure".into() })??;
     crate::careful_file::write_atomic(path, &new_bytes, crate::careful_file::Mode::PRIVATE)
         .map_err(|e| P12Error::Io { path: path.to_owned(), detail: e.to_string() })
 }
