@@ -5,11 +5,13 @@
 mod directory_text;
 mod error_text;
 mod file_text;
+mod kind_text;
 mod network_text;
 
 pub use directory_text::{directory_error_ids, directory_error_text};
 pub use error_text::{error_ids, error_text, ErrorText};
 pub use file_text::{file_error_ids, file_error_text};
+pub use kind_text::Label;
 pub use network_text::{network_error_ids, network_error_text};
 
 use std::collections::HashMap;

@@ -1,10 +1,12 @@
-//! e-Cert Manager core: everything but the presentation. Layers follow DESIGN.md —
-//! `transport` → `apdu` → `piv` / `pkcs11` / `p12file` → `token` → `ops` / `verify` →
-//! `service` (the worker owning devices) — and none of them knows about iced.
+//! e-Cert Manager's token and app floors (ARCHITECTURE.md), above `ecert-core` (certificates,
+//! verification, trust store: re-exported here as `cert`, `verify`, `careful_file`). Layers
+//! follow DESIGN.md — `transport` → `apdu` → `piv` / `pkcs11` / `p12file` → `token` → `ops`
+//! → `service` (the worker owning devices), with `settings` and `i18n` (the one place errors
+//! become words).
+//!
+//! **May not import**: iced or any GUI crate (`tests/layers.rs` checks the crate graph).
 
 pub mod apdu;
-pub mod careful_file;
-pub mod cert;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod directory;
@@ -21,3 +23,6 @@ pub mod tlv;
 pub mod token;
 pub mod transport;
 pub mod verify;
+
+// The bottom floor, under the names the app has always used.
+pub use ecert_core::{careful_file, cert};

@@ -1,5 +1,8 @@
 //! A virtual PIV smart card for e-Cert Manager's tests.
 //!
+//! It stands beside the product's floors: **May not import** any e-Cert Manager crate (it
+//! plays the card the product talks to; `tests/layers.rs` checks).
+//!
 //! The PIV application (NIST SP 800-73-4) is the `piv-authenticator` crate (Nitrokey, Apache-2.0
 //! OR MIT) running on a trussed platform of our own ([`platform`], [`dispatch`]) over trussed's
 //! virt storage (RAM, or files that persist between runs). In front of it, [`frontend`] does what

@@ -2,7 +2,7 @@
 //! how long it is valid (with the renewal banner), and the validity check as a badge.
 
 use ecert::cert::{kind, CertSummary};
-use ecert::i18n;
+use ecert::i18n::{self, Label};
 use ecert::token::CertObject;
 use ecert::verify::{Reason, Report, Verdict};
 use iced::widget::{column, container, text};
@@ -98,7 +98,7 @@ pub fn view<'a>(
             i18n::text_args("label-days-left", &[("days", days.to_string())])
         )
     };
-    let kind = recognised.map_or_else(|| i18n::text("label-could-not-read"), kind::Recognised::label);
+    let kind = recognised.map_or_else(|| i18n::text("label-could-not-read"), Label::label);
     let owner = s.subject_cn.clone().map_or_else(|| s.subject.clone(), |cn| format!("{cn} ({})", s.subject));
     col.push(field(i18n::text("label-owner"), owner, size))
         .push(field(i18n::text("label-issuer"), s.issuer.clone(), size))

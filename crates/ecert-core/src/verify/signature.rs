@@ -31,7 +31,6 @@ pub enum Strength {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum SignatureError {
     #[error("unsupported public key algorithm {oid}")]
     UnsupportedKey { oid: String },

@@ -22,7 +22,7 @@ pub fn raw_ext(oid: &str, critical: bool, value: &[u8]) -> Extension {
 
 /// A certificate from `issuer` to `subject` (RFC 4514 strings), 2025-01-01 .. 2028-01-01.
 pub fn make(issuer: &str, subject: &str, extensions: Vec<Extension>) -> Vec<u8> {
-    let root = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der");
+    let root = include_bytes!("../../../../assets/anchors/Hongkong_Post_Root_CA_3.der");
     let spki = super::spki_der(root).unwrap();
     let alg = AlgorithmIdentifierRef {
         oid: ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11"),

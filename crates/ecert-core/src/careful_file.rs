@@ -24,7 +24,6 @@ pub use salt::{installation_salt, installation_salt_at, salted_id, Salt, SALT_FI
 
 /// Which operation on `path` failed, for the error and its wording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum FileOp {
     CreateFolder,
     Create,
@@ -35,7 +34,6 @@ pub enum FileOp {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum FileError {
     /// The target exists and the caller did not allow overwriting it.
     #[error("{path:?} already exists; nothing was overwritten")]

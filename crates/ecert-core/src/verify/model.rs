@@ -44,7 +44,6 @@ pub mod oid {
 
 /// Why a certificate could not be used at all.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum ModelError {
     #[error("not a valid X.509 certificate: {0}")]
     Der(String),
@@ -404,10 +403,10 @@ pub fn pkcs7_objects(der: &[u8]) -> Option<Vec<Vec<u8>>> {
 mod tests {
     use super::{pkcs7_objects, read_certs};
 
-    const TWO: &[u8] = include_bytes!("../../tests/data/pkcs7/two-certs.p7c");
-    const PEM: &[u8] = include_bytes!("../../tests/data/pkcs7/good-ca.p7b");
-    const ANCHOR: &[u8] = include_bytes!("../../tests/data/pkits/certs/TrustAnchorRootCertificate.crt");
-    const GOOD: &[u8] = include_bytes!("../../tests/data/pkits/certs/GoodCACert.crt");
+    const TWO: &[u8] = include_bytes!("../../../../tests/data/pkcs7/two-certs.p7c");
+    const PEM: &[u8] = include_bytes!("../../../../tests/data/pkcs7/good-ca.p7b");
+    const ANCHOR: &[u8] = include_bytes!("../../../../tests/data/pkits/certs/TrustAnchorRootCertificate.crt");
+    const GOOD: &[u8] = include_bytes!("../../../../tests/data/pkits/certs/GoodCACert.crt");
 
     #[test]
     fn certs_only_bundles_give_their_certificates_byte_for_byte() {
@@ -422,9 +421,9 @@ mod tests {
 
     #[test]
     fn a_repository_bundle_gives_certificates_then_crls_unchanged() {
-        let objects = read_certs(include_bytes!("../../tests/data/pkcs7/repository.p7c")).unwrap();
-        let crl = include_bytes!("../../tests/data/pkits/crls/GoodCACRL.crl");
-        let ee = include_bytes!("../../tests/data/pkits/certs/ValidCertificatePathTest1EE.crt");
+        let objects = read_certs(include_bytes!("../../../../tests/data/pkcs7/repository.p7c")).unwrap();
+        let crl = include_bytes!("../../../../tests/data/pkits/crls/GoodCACRL.crl");
+        let ee = include_bytes!("../../../../tests/data/pkits/certs/ValidCertificatePathTest1EE.crt");
         assert_eq!(objects.len(), 3);
         assert!(objects[..2].iter().any(|c| c == GOOD) && objects[..2].iter().any(|c| c == ee));
         assert_eq!(objects[2], crl.to_vec(), "the CRL comes out byte for byte (its signature holds)");

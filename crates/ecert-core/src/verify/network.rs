@@ -84,7 +84,6 @@ pub fn host_of(url: &str) -> Option<String> {
 
 /// Why an online check was not even started.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum OnlineRefused {
     /// The `offline` setting is on: it wins over a request to go online.
     #[error("the offline setting in {settings:?} forbids network use; turn it off to check online")]
@@ -93,7 +92,6 @@ pub enum OnlineRefused {
 
 /// Why a host from a certificate is not contacted.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum Refusal {
     #[error("{host} resolves to {addr}, a loopback, private or link-local address; add the host to allowed_hosts to permit it")]
     NotPublic { host: String, addr: IpAddr },

@@ -40,7 +40,6 @@ impl Default for PolicyInputs {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum PolicyError {
     #[error("no acceptable certificate policy at certificate {index} (RFC 5280 §6.1.3 (f))")]
     NoValidPolicy { index: usize },

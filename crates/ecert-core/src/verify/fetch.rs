@@ -21,7 +21,6 @@ pub const CACHE_DIR_ENV: &str = "ECERT_CACHE_DIR";
 
 /// Why a fetch (or a cache write) failed. Each variant keeps the URL it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum FetchError {
     /// Only `http://` URLs are fetched (see the module note).
     #[error("unsupported URL scheme (only http:// is fetched): {url}")]

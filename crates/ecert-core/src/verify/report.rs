@@ -17,7 +17,6 @@ pub enum Verdict {
 /// Why a path failed; `index` is the position in the chain (0 = trust anchor).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "kebab-case")]
-#[non_exhaustive]
 pub enum Reason {
     #[error("no chain to a trusted root was found ({detail})")]
     NoPath { detail: String },

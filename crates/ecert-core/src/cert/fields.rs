@@ -383,7 +383,7 @@ fn version(v: x509_cert::certificate::Version) -> String {
 
 /// `2026-11-30 15:04:05 UTC`.
 fn time(unix: u64) -> String {
-    crate::ops::audit::rfc3339(unix).replace('T', " ").replace('Z', " UTC")
+    crate::verify::time::rfc3339(unix).replace('T', " ").replace('Z', " UTC")
 }
 
 /// Upper-case hex with colons, at most `max` bytes (then "…").
@@ -402,7 +402,7 @@ mod tests {
     use der::asn1::{Ia5String, OctetString};
     use x509_cert::ext::pkix::AccessDescription;
 
-    const ROOT3: &[u8] = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der");
+    const ROOT3: &[u8] = include_bytes!("../../../../assets/anchors/Hongkong_Post_Root_CA_3.der");
 
     fn find<'a>(fields: &'a [Field], id: &str) -> &'a Field {
         fields

@@ -32,7 +32,6 @@ pub const REQUEST_CONTENT_TYPE: &str = "application/ocsp-request";
 
 /// What went wrong with an OCSP exchange.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
 pub enum OcspError {
     /// Our certificate or its issuer (input, not the response) did not parse.
     #[error("cannot read the {which} certificate: {detail}")]
@@ -95,7 +94,6 @@ pub enum OcspError {
 
 /// Why a delegated responder certificate may not sign (RFC 6960 §4.2.2.2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum ResponderProblem {
     #[error("its certificate's issuer is not the CA")]
     NotIssuedByCa,

@@ -36,7 +36,6 @@ const HOLD_INSTRUCTION: &str = "2.5.29.23";
 pub const REMOVE_FROM_CRL: u8 = 8;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum CrlError {
     #[error("not a valid CRL: {0}")]
     Der(String),
