@@ -6,23 +6,16 @@
 //!
 //! **May not import**: iced or any GUI crate (`tests/layers.rs` checks the crate graph).
 
-pub mod apdu;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod directory;
 pub mod i18n;
 pub mod ops;
-pub mod p12file;
-pub mod piv;
-pub mod pkcs11;
-pub mod reader;
-pub mod secret;
 pub mod service;
 pub mod settings;
-pub mod tlv;
-pub mod token;
-pub mod transport;
 pub mod verify;
 
 // The bottom floor, under the names the app has always used.
 pub use ecert_core::{careful_file, cert};
+// The token floor, likewise.
+pub use ecert_token::{apdu, p12file, piv, pkcs11, reader, secret, tlv, token, transport};

@@ -4,12 +4,13 @@
 pub mod audit;
 pub mod card_proof;
 pub mod counter;
-pub mod csr;
 pub mod diagnostics;
 pub mod install;
 pub mod journal;
-pub mod soft_key;
 pub mod workflow;
+
+// Certificate requests and software keys live with the tokens that sign them (ecert-token).
+pub use ecert_token::{csr, soft_key};
 
 use serde::Serialize;
 

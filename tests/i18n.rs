@@ -21,8 +21,10 @@ fn sample_errors() -> Vec<TokenError> {
         TokenError::LocationInUse { location: "9a".into() },
         TokenError::Piv(PivError::ImportNotSupported { sw: Some(ecert::apdu::StatusWord::InsNotSupported) }),
         TokenError::Piv(PivError::KeyType(ecert::piv::KeyTypeError::Algorithm { oid: "Ed25519".into() })),
-        TokenError::Workflow(Box::new(ecert::ops::workflow::WorkflowError::NeedsFile { id: "j1".into() })),
-        TokenError::Workflow(Box::new(ecert::ops::workflow::WorkflowError::SlotInUse {
+        TokenError::Workflow(std::sync::Arc::new(ecert::ops::workflow::WorkflowError::NeedsFile {
+            id: "j1".into(),
+        })),
+        TokenError::Workflow(std::sync::Arc::new(ecert::ops::workflow::WorkflowError::SlotInUse {
             location: "9a".into(),
         })),
         TokenError::File(ecert::p12file::P12Error::WrongPassword { path: "a.p12".into() }),
@@ -153,7 +155,7 @@ fn file_and_card_errors_have_text_in_every_language() {
         i18n::set_language(lang);
         let mut seen = Vec::new();
         for reason in &reasons {
-            let err = TokenError::Workflow(Box::new(WorkflowError::NotThisCard {
+            let err = TokenError::Workflow(std::sync::Arc::new(WorkflowError::NotThisCard {
                 id: "job7".into(),
                 reason: reason.clone(),
             }));
@@ -165,7 +167,7 @@ fn file_and_card_errors_have_text_in_every_language() {
         }
     }
     i18n::set_language(Language::English);
-    let err = TokenError::Workflow(Box::new(WorkflowError::NotThisCard {
+    let err = TokenError::Workflow(std::sync::Arc::new(WorkflowError::NotThisCard {
         id: "job7".into(),
         reason: Mismatch::Certificate { location: "9c".into() },
     }));

@@ -229,11 +229,11 @@ fn two_guidless_cards_in_one_reader_never_share_a_job() {
         match run(action) {
             Err(ecert::token::TokenError::Workflow(w)) => assert!(
                 matches!(
-                    *w,
-                    WorkflowError::NotThisCard {
+                    w.downcast_ref::<WorkflowError>(),
+                    Some(WorkflowError::NotThisCard {
                         reason: Mismatch::Certificate { .. } | Mismatch::Touched { .. },
                         ..
-                    }
+                    })
                 ),
                 "{w:?}"
             ),

@@ -66,7 +66,11 @@ fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, Stri
         TokenError::File(P12Error::NotPkcs12 { .. } | P12Error::Corrupt { .. }) => {
             ("err-not-p12", "rec-not-p12", vec![])
         }
-        TokenError::Workflow(w) => workflow_ids(w),
+        // Workflows live on this floor; the token floor carries their error as a source.
+        TokenError::Workflow(w) => match w.downcast_ref::<WorkflowError>() {
+            Some(w) => workflow_ids(w),
+            None => ("err-other", "rec-other", vec![("detail", w.to_string())]),
+        },
         TokenError::Internal { detail, .. } => {
             ("err-internal", "rec-internal", vec![("detail", detail.clone())])
         }

@@ -504,7 +504,7 @@ mod tests {
     fn failures_are_recorded_by_id_never_by_text() {
         use crate::ops::workflow::WorkflowError;
         use crate::token::TokenError;
-        let chain = TokenError::Workflow(Box::new(WorkflowError::Chain("CN=Chan Tai Man".into())));
+        let chain = TokenError::Workflow(std::sync::Arc::new(WorkflowError::Chain("CN=Chan Tai Man".into())));
         assert_eq!(error_id(&chain), "err-other:Chain");
         let wrong = crate::piv::PivError::WrongPin { which: crate::piv::PinRef::Pin, tries_left: Some(2) };
         assert_eq!(error_id(&TokenError::Piv(wrong)), "err-wrong-pin");

@@ -62,7 +62,7 @@ impl From<WorkflowError> for TokenError {
     fn from(e: WorkflowError) -> Self {
         match e {
             WorkflowError::Token(t) => t,
-            other => TokenError::Workflow(Box::new(other)),
+            other => TokenError::Workflow(std::sync::Arc::new(other)),
         }
     }
 }

@@ -221,7 +221,7 @@ impl Token for PivToken {
         if slot != Slot::CardAuthentication {
             pin_of(auth)?; // needed for the proof; nothing is sent without it
         }
-        let spki = crate::cert::spki_der(der)?;
+        let spki = ecert_core::cert::spki_der(der)?;
         let alg =
             // A key type no PIV slot can hold cannot be the slot's key.
             KeyAlgorithm::from_spki(&spki).ok_or_else(|| TokenError::KeyMismatch { location: location.to_owned() })?;
@@ -232,7 +232,7 @@ impl Token for PivToken {
             if slot != Slot::CardAuthentication {
                 piv.verify_pin(pin_of(auth)?)?;
             }
-            let input = crate::ops::csr::card_sign_input(alg, &challenge);
+            let input = crate::csr::card_sign_input(alg, &challenge);
             let sig = match piv.sign_raw(slot, alg, &input) {
                 Ok(sig) => sig,
                 // No key in the slot, or a key of another type: the certificate cannot be its.
@@ -241,7 +241,7 @@ impl Token for PivToken {
                 }
                 Err(e) => return Err(e.into()),
             };
-            crate::verify::signature::verify_message(&spki, &challenge, &sig)
+            ecert_core::verify::signature::verify_message(&spki, &challenge, &sig)
                 .map_err(|_| TokenError::KeyMismatch { location: location.to_owned() })?;
             admin(piv, auth)?;
             Ok(piv.put_certificate(slot, der)?)

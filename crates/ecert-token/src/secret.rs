@@ -10,7 +10,6 @@ pub struct Pin(SecretString);
 
 /// Why a PIN was refused before reaching the card.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum PinFormatError {
     /// SP 800-73-4 Part 2 §3.2.1: 6 to 8 bytes (PIV PINs are digits).
     #[error("must be {min} to {max} characters long")]

@@ -5,7 +5,6 @@ use std::fmt;
 
 /// A status word, with the values the drivers act on named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[non_exhaustive]
 pub enum StatusWord {
     /// 9000: normal processing.
     Success,

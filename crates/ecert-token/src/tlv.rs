@@ -13,7 +13,6 @@ pub struct Tlv<'a> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum TlvError {
     #[error("TLV truncated at offset {offset}")]
     Truncated { offset: usize },

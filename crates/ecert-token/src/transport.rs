@@ -25,7 +25,6 @@ pub trait Transport: Send {
 
 /// Why an APDU could not be exchanged at all (as opposed to a card saying no).
 #[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
 pub enum TransportError {
     /// The card left the reader (PC/SC `SCARD_W_REMOVED_CARD` / `SCARD_E_NO_SMARTCARD`).
     #[error("the card was removed")]

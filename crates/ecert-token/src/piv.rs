@@ -29,7 +29,6 @@ const KEY_REF_PIN: u8 = 0x80;
 
 /// Errors of the PIV layer.
 #[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
 pub enum PivError {
     #[error(transparent)]
     Apdu(#[from] ApduError),

@@ -31,7 +31,7 @@ pub fn kind(pkcs8_der: &[u8]) -> Option<SoftKeyKind> {
     }
 }
 
-/// Signs `message` as [`crate::verify::signature::verify_message`] expects.
+/// Signs `message` as [`ecert_core::verify::signature::verify_message`] expects.
 pub fn sign_pkcs8(pkcs8_der: &[u8], message: &[u8]) -> Option<Vec<u8>> {
     match kind(pkcs8_der)? {
         SoftKeyKind::Rsa => {

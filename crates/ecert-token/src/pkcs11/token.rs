@@ -188,7 +188,7 @@ impl Token for Pkcs11Token {
             Attribute::Label(label),
         ];
         let mechanism = if let Some(curve) = curve_oid(alg) {
-            public.push(Attribute::EcParams(curve.to_der().map_err(crate::cert::CertError::from)?));
+            public.push(Attribute::EcParams(curve.to_der().map_err(ecert_core::cert::CertError::from)?));
             Mechanism::EccKeyPairGen
         } else {
             let bits = cryptoki::types::Ulong::new(if alg == KeyAlgorithm::Rsa3072 { 3072 } else { 2048 });
@@ -229,21 +229,21 @@ impl Token for Pkcs11Token {
 
     fn import_certificate(&mut self, location: &str, der: &[u8], auth: &Auth) -> Result<(), TokenError> {
         let id = id_of(location)?;
-        let cert = x509_cert::Certificate::from_der(der).map_err(crate::cert::CertError::from)?;
-        let spki = crate::cert::spki_der(der)?;
+        let cert = x509_cert::Certificate::from_der(der).map_err(ecert_core::cert::CertError::from)?;
+        let spki = ecert_core::cert::spki_der(der)?;
         let alg =
             KeyAlgorithm::from_spki(&spki).ok_or(TokenError::Unsupported { operation: "this key type" })?;
         // Prove the token's key with this id is the certificate's key before storing it.
         let mut challenge = [0u8; 32];
         getrandom::fill(&mut challenge)
             .map_err(|_| TokenError::Unsupported { operation: "random numbers" })?;
-        let sig = self
-            .sign(location, alg, &crate::ops::csr::card_sign_input(alg, &challenge), auth)
-            .map_err(|e| match e {
+        let sig = self.sign(location, alg, &crate::csr::card_sign_input(alg, &challenge), auth).map_err(
+            |e| match e {
                 TokenError::BadLocation { .. } => TokenError::KeyMismatch { location: location.to_owned() },
                 other => other,
-            })?;
-        crate::verify::signature::verify_message(&spki, &challenge, &sig)
+            },
+        )?;
+        ecert_core::verify::signature::verify_message(&spki, &challenge, &sig)
             .map_err(|_| TokenError::KeyMismatch { location: location.to_owned() })?;
         let session = self.rw_user_session(auth.pin.as_ref())?;
         let tbs = cert.tbs_certificate();
@@ -260,9 +260,11 @@ impl Token for Pkcs11Token {
                 Attribute::Token(true),
                 Attribute::Id(id),
                 Attribute::Label(label.into_bytes()),
-                Attribute::Subject(tbs.subject().to_der().map_err(crate::cert::CertError::from)?),
-                Attribute::Issuer(tbs.issuer().to_der().map_err(crate::cert::CertError::from)?),
-                Attribute::SerialNumber(tbs.serial_number().to_der().map_err(crate::cert::CertError::from)?),
+                Attribute::Subject(tbs.subject().to_der().map_err(ecert_core::cert::CertError::from)?),
+                Attribute::Issuer(tbs.issuer().to_der().map_err(ecert_core::cert::CertError::from)?),
+                Attribute::SerialNumber(
+                    tbs.serial_number().to_der().map_err(ecert_core::cert::CertError::from)?,
+                ),
                 Attribute::Value(der.to_vec()),
             ])
             .map_err(ck)?;
@@ -319,7 +321,7 @@ impl Pkcs11Token {
 /// Private and public key templates from PKCS#8 (RFC 5958): RSA components (RFC 8017 A.1.2)
 /// or the EC scalar (RFC 5915) and point.
 fn key_templates(pkcs8_der: &[u8], id: &[u8]) -> Result<(Vec<Attribute>, Vec<Attribute>), TokenError> {
-    use crate::ops::soft_key::{kind, SoftKeyKind};
+    use crate::soft_key::{kind, SoftKeyKind};
     let bad = || TokenError::Unsupported { operation: "this private key" };
     let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8_der).map_err(|_| bad())?;
     let common = |class: ObjectClass, key_type: KeyType| {
@@ -355,7 +357,8 @@ fn key_templates(pkcs8_der: &[u8], id: &[u8]) -> Result<(Vec<Attribute>, Vec<Att
         which @ (SoftKeyKind::P256 | SoftKeyKind::P384) => {
             let k = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|_| bad())?;
             let alg = if which == SoftKeyKind::P256 { KeyAlgorithm::EccP256 } else { KeyAlgorithm::EccP384 };
-            let params = curve_oid(alg).ok_or_else(bad)?.to_der().map_err(crate::cert::CertError::from)?;
+            let params =
+                curve_oid(alg).ok_or_else(bad)?.to_der().map_err(ecert_core::cert::CertError::from)?;
             let point = match k.public_key {
                 Some(p) => p.to_vec(),
                 None => public_point(which, k.private_key).ok_or_else(bad)?,
@@ -363,8 +366,9 @@ fn key_templates(pkcs8_der: &[u8], id: &[u8]) -> Result<(Vec<Attribute>, Vec<Att
             private = common(ObjectClass::PRIVATE_KEY, KeyType::EC);
             public = common(ObjectClass::PUBLIC_KEY, KeyType::EC);
             private.extend([Attribute::EcParams(params.clone()), Attribute::Value(k.private_key.to_vec())]);
-            let point =
-                OctetString::new(point).and_then(|o| o.to_der()).map_err(crate::cert::CertError::from)?;
+            let point = OctetString::new(point)
+                .and_then(|o| o.to_der())
+                .map_err(ecert_core::cert::CertError::from)?;
             public.extend([Attribute::EcParams(params), Attribute::EcPoint(point)]);
         }
     }
@@ -379,8 +383,8 @@ fn key_templates(pkcs8_der: &[u8], id: &[u8]) -> Result<(Vec<Attribute>, Vec<Att
 }
 
 /// The uncompressed public point for an EC scalar whose PKCS#8 left it out.
-fn public_point(which: crate::ops::soft_key::SoftKeyKind, scalar: &[u8]) -> Option<Vec<u8>> {
-    use crate::ops::soft_key::SoftKeyKind;
+fn public_point(which: crate::soft_key::SoftKeyKind, scalar: &[u8]) -> Option<Vec<u8>> {
+    use crate::soft_key::SoftKeyKind;
     match which {
         SoftKeyKind::P256 => {
             let sk = p256::SecretKey::from_slice(scalar).ok()?;
@@ -423,7 +427,7 @@ mod tests {
 
     #[test]
     fn pkcs1_block_strips_to_digest_info() {
-        let em = crate::ops::csr::card_sign_input(KeyAlgorithm::Rsa2048, b"x");
+        let em = crate::csr::card_sign_input(KeyAlgorithm::Rsa2048, b"x");
         let t = strip_pkcs1_type1(&em).unwrap();
         assert_eq!(t.len(), 19 + 32);
         assert!(strip_pkcs1_type1(&[0, 1, 0xFF, 0]).is_none());

@@ -26,7 +26,6 @@ const SHA256_DIGEST_INFO: [u8; 19] = [
 ];
 
 #[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
 pub enum CsrError {
     #[error("subject {subject:?} is not a valid distinguished name (RFC 4514): {detail}")]
     Subject { subject: String, detail: String },

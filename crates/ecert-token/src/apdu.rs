@@ -177,7 +177,6 @@ impl Response {
 
 /// Errors of the APDU layer.
 #[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
 pub enum ApduError {
     #[error(transparent)]
     Transport(#[from] TransportError),

@@ -45,7 +45,7 @@ impl P12Contents {
             return Err(P12Error::NoIdentity { path: path.to_owned() });
         }
         let contents = Self { key_pkcs8, chain };
-        if crate::ops::soft_key::kind(&contents.key_pkcs8).is_none() {
+        if crate::soft_key::kind(&contents.key_pkcs8).is_none() {
             return Err(P12Error::UnsupportedKey { path: path.to_owned() });
         }
         if !contents.key_matches_certificate() {
@@ -70,19 +70,19 @@ impl P12Contents {
     /// Signs a random challenge with the file's key and checks it with the certificate's
     /// public key: the same proof a card gives before anything is installed.
     pub fn key_matches_certificate(&self) -> bool {
-        let Ok(spki) = crate::cert::spki_der(self.certificate()) else { return false };
+        let Ok(spki) = ecert_core::cert::spki_der(self.certificate()) else { return false };
         let mut challenge = [0u8; 32];
         if getrandom::fill(&mut challenge).is_err() {
             return false;
         }
-        crate::ops::soft_key::sign_pkcs8(&self.key_pkcs8, &challenge)
-            .is_some_and(|sig| crate::verify::signature::verify_message(&spki, &challenge, &sig).is_ok())
+        crate::soft_key::sign_pkcs8(&self.key_pkcs8, &challenge)
+            .is_some_and(|sig| ecert_core::verify::signature::verify_message(&spki, &challenge, &sig).is_ok())
     }
 }
 
 /// Re-encrypts the file at `path` under `new` (PBES2 + AES-256, HMAC-SHA-256). The new
 /// bytes are opened with the new password first, then written beside the old file (0600,
-/// fsynced) and renamed over it, the folder fsynced ([`crate::careful_file::write_atomic`]):
+/// fsynced) and renamed over it, the folder fsynced ([`ecert_core::careful_file::write_atomic`]):
 /// at every moment, a power cut included, one complete file is on disk — often the only copy
 /// of the key.
 pub fn change_password(path: &Path, old: &Password, new: &Password) -> Result<(), P12Error> {
@@ -105,6 +105,6 @@ pub fn change_password(path: &Path, old: &Password, new: &Password) -> Result<()
         Ok(new_bytes)
     })
     .map_err(|_| P12Error::Corrupt { path: path.to_owned(), detail: "parser failure".into() })??;
-    crate::careful_file::write_atomic(path, &new_bytes, crate::careful_file::Mode::PRIVATE)
+    ecert_core::careful_file::write_atomic(path, &new_bytes, ecert_core::careful_file::Mode::PRIVATE)
         .map_err(|e| P12Error::Io { path: path.to_owned(), detail: e.to_string() })
 }

@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 
 use super::{KeyAlgorithm, Piv, PivError, Slot};
 use crate::apdu::{Command, StatusWord};
-use crate::ops::soft_key::{kind, SoftKeyKind};
+use crate::soft_key::{kind, SoftKeyKind};
 use crate::tlv;
 
 /// INS of IMPORT ASYMMETRIC KEY.
@@ -42,7 +42,6 @@ impl std::fmt::Debug for ImportKey {
 
 /// Why a private key cannot go into a PIV slot. Checked before anything is sent.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum KeyTypeError {
     /// RSA with a modulus PIV import does not take (only 2048 bits).
     #[error("an RSA key of {bits} bits cannot be imported into a PIV card (RSA-2048 only)")]

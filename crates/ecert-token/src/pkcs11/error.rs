@@ -7,7 +7,6 @@ use cryptoki::context::Function;
 use cryptoki::error::RvError;
 
 #[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
 pub enum Pkcs11Error {
     /// The module file could not be loaded (missing, wrong architecture, missing symbols).
     #[error("cannot load PKCS#11 module {path:?}: {detail}")]

@@ -18,7 +18,6 @@ use crate::token::{CertObject, Token, TokenError, TokenInfo, TokenKind, TokenRef
 const MAX_FILE: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
 pub enum P12Error {
     #[error("cannot read {path:?}: {detail}")]
     Io { path: PathBuf, detail: String },

@@ -10,11 +10,11 @@ pub use reference::TokenRef;
 
 use serde::Serialize;
 
-use crate::cert::{CertError, CertSummary};
 use crate::p12file::P12Error;
 use crate::piv::{KeyAlgorithm, PinRef, PinState, PivError, PublicKey};
 use crate::pkcs11::Pkcs11Error;
 use crate::secret::{ManagementKey, Pin};
+use ecert_core::cert::{CertError, CertSummary};
 
 /// Which medium a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -100,7 +100,6 @@ impl CertObject {
 
 /// Errors from any token backend.
 #[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
 pub enum TokenError {
     #[error(transparent)]
     Piv(#[from] PivError),
@@ -111,10 +110,12 @@ pub enum TokenError {
     #[error(transparent)]
     Cert(#[from] CertError),
     #[error(transparent)]
-    Csr(#[from] crate::ops::csr::CsrError),
+    Csr(#[from] crate::csr::CsrError),
     /// A lifecycle workflow stopped (pending job, wrong certificate, journal unwritable…).
+    /// The workflows live on the app floor above this crate, so their typed error travels
+    /// here as a source the app's wording layer downcasts (`ecert::ops::workflow::WorkflowError`).
     #[error(transparent)]
-    Workflow(Box<crate::ops::workflow::WorkflowError>),
+    Workflow(std::sync::Arc<dyn std::error::Error + Send + Sync>),
     /// The operation needs the file's password (PKCS#12 bags are encrypted).
     #[error("a password is needed")]
     PasswordNeeded,
@@ -213,7 +214,7 @@ pub trait Token: Send {
         Err(TokenError::Unsupported { operation: "generating keys" })
     }
 
-    /// Signs `input` (see [`crate::ops::csr::card_sign_input`]) with the key at `location`.
+    /// Signs `input` (see [`crate::csr::card_sign_input`]) with the key at `location`.
     fn sign(
         &mut self,
         _location: &str,
