@@ -419,7 +419,7 @@ mod tests {
     use super::*;
     use crate::ops::journal::{Kind, Status};
 
-    const CERT: &[u8] = include_bytes!("../../assets/anchors/Hongkong_Post_Root_CA_3.der");
+    const CERT: &[u8] = include_bytes!("../../../../assets/anchors/Hongkong_Post_Root_CA_3.der");
 
     fn journal() -> Journal {
         Journal {

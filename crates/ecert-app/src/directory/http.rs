@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn der_pem_and_garbage() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pkits");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/pkits");
         let cert = std::fs::read(root.join("certs/GoodCACert.crt")).unwrap();
         let crl = std::fs::read(root.join("crls/GoodCACRL.crl")).unwrap();
         assert_eq!(decode("u", &cert).unwrap().certificates.len(), 1);

@@ -72,7 +72,7 @@ mod tests {
     use crate::verify::Cert;
 
     fn data(name: &str) -> Vec<u8> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pkits");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/pkits");
         std::fs::read(root.join(name)).unwrap()
     }
 

@@ -23,7 +23,7 @@ use rust_embed::RustEmbed;
 use unic_langid::LanguageIdentifier;
 
 #[derive(RustEmbed)]
-#[folder = "i18n/"]
+#[folder = "../../i18n/"]
 struct Localizations;
 
 /// The languages we ship, in the order the language switcher shows them.
