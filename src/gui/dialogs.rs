@@ -160,7 +160,7 @@ impl MgmtKeyField {
     /// Looks at a finished operation: a refused management key shows the field (with an
     /// error when the refused key was typed). Returns whether it was refused.
     pub fn finished<T>(&mut self, result: &Result<T, TokenError>) -> bool {
-        let refused = matches!(result, Err(TokenError::Piv(ecert::piv::PivError::ManagementKeyRejected)));
+        let refused = matches!(result, Err(e) if e.problem() == ecert::token::Problem::ManagementKeyRejected);
         if refused {
             self.error = self.asked.then(|| i18n::text("mgmt-key-refused"));
             self.asked = true;

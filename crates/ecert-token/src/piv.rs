@@ -10,9 +10,8 @@ mod write;
 
 pub use admin::MgmtAlgorithm;
 pub use import::{ImportKey, KeyTypeError, PinPolicy, TouchPolicy, INS_IMPORT_KEY};
-pub(crate) use keygen::parse_public_key_template;
-pub use keygen::{KeyAlgorithm, PublicKey};
-pub use pin::PinRef;
+// The shared vocabulary lives with the Token trait; PIV keeps the old names working.
+pub use crate::token::{KeyAlgorithm, PinRef, PinState, PublicKey};
 pub use slot::Slot;
 
 use serde::Serialize;
@@ -89,18 +88,6 @@ pub struct Discovery {
     pub occ: bool,
     /// The global PIN is the primary PIN.
     pub global_pin_preferred: bool,
-}
-
-/// PIN state read without spending a try (VERIFY with no data, SP 800-73-4 Part 2 §3.2.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "state")]
-pub enum PinState {
-    /// Already verified in this session.
-    Verified,
-    /// Not verified; this many tries remain.
-    TriesLeft { tries: u8 },
-    /// Blocked; only the PUK (RESET RETRY COUNTER) can unblock it.
-    Blocked,
 }
 
 /// A PIV application on a card, reached through any transport.

@@ -3,15 +3,19 @@
 //! each backend lives in its own file.
 
 mod piv_card;
+mod problem;
 mod reference;
+mod vocab;
 
 pub use piv_card::PivToken;
+pub use problem::Problem;
 pub use reference::TokenRef;
+pub use vocab::{KeyAlgorithm, KeyPartsError, PinRef, PinState, PublicKey};
 
 use serde::Serialize;
 
 use crate::p12file::P12Error;
-use crate::piv::{KeyAlgorithm, PinRef, PinState, PivError, PublicKey};
+use crate::piv::PivError;
 use crate::pkcs11::Pkcs11Error;
 use crate::secret::{ManagementKey, Pin};
 use ecert_core::cert::{CertError, CertSummary};

@@ -6,9 +6,7 @@ use crate::ops::card_proof::Mismatch;
 use crate::ops::workflow::WorkflowError;
 use crate::p12file::P12Error;
 use crate::piv::PivError;
-use crate::pkcs11::Pkcs11Error;
-use crate::token::TokenError;
-use crate::transport::TransportError;
+use crate::token::{Problem, TokenError};
 
 /// A localized error: what happened and what to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,40 +16,30 @@ pub struct ErrorText {
 }
 
 fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, String)>) {
-    use cryptoki::error::RvError as Rv;
+    // What every medium shares is read once, by the token floor (TokenError::problem).
+    match err.problem() {
+        Problem::CardRemoved => return ("err-card-removed", "rec-card-removed", vec![]),
+        Problem::ServiceDown => return ("err-service", "rec-service", vec![]),
+        Problem::CardBusy => return ("err-card-busy", "rec-card-busy", vec![]),
+        Problem::WrongPin { tries_left: Some(tries), .. } => {
+            return ("err-wrong-pin", "rec-wrong-pin", vec![("tries", tries.to_string())])
+        }
+        Problem::WrongPin { tries_left: None, .. } => return ("err-wrong-secret", "rec-wrong-pin", vec![]),
+        Problem::Blocked { .. } => return ("err-pin-blocked", "rec-pin-blocked", vec![]),
+        Problem::PinFormat => return ("err-pin-format", "rec-pin-format", vec![]),
+        Problem::WrongPassword => return ("err-wrong-password", "rec-wrong-password", vec![]),
+        Problem::ManagementKeyRejected | Problem::Other => {}
+    }
     match err {
-        TokenError::Piv(PivError::Apdu(ApduError::Transport(t))) => match t {
-            TransportError::CardRemoved | TransportError::CardReset | TransportError::Disconnected => {
-                ("err-card-removed", "rec-card-removed", vec![])
-            }
-            TransportError::NoService => ("err-service", "rec-service", vec![]),
-            TransportError::Sharing => ("err-card-busy", "rec-card-busy", vec![]),
-            other => ("err-other", "rec-other", vec![("detail", other.to_string())]),
-        },
+        TokenError::Piv(PivError::Apdu(ApduError::Transport(t))) => {
+            ("err-other", "rec-other", vec![("detail", t.to_string())])
+        }
         TokenError::Piv(PivError::NotPiv { .. }) => ("err-not-piv", "rec-not-piv", vec![]),
-        TokenError::Piv(PivError::WrongPin { tries_left: Some(tries), .. }) => {
-            ("err-wrong-pin", "rec-wrong-pin", vec![("tries", tries.to_string())])
-        }
-        TokenError::Piv(PivError::Blocked { .. })
-        | TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinLocked, .. }) => {
-            ("err-pin-blocked", "rec-pin-blocked", vec![])
-        }
-        TokenError::Piv(PivError::PinFormat { .. }) => ("err-pin-format", "rec-pin-format", vec![]),
         TokenError::Piv(PivError::ImportNotSupported { .. }) => {
             ("err-key-import-unsupported", "rec-key-import-unsupported", vec![])
         }
         TokenError::Piv(PivError::KeyType(e)) => {
             ("err-key-type-unsupported", "rec-key-type-unsupported", vec![("detail", e.to_string())])
-        }
-        TokenError::Piv(PivError::WrongPin { tries_left: None, .. })
-        | TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinIncorrect, .. }) => {
-            ("err-wrong-secret", "rec-wrong-pin", vec![])
-        }
-        TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::PinLenRange | Rv::PinInvalid, .. }) => {
-            ("err-pin-format", "rec-pin-format", vec![])
-        }
-        TokenError::Pkcs11(Pkcs11Error::Call { rv: Rv::TokenNotPresent | Rv::DeviceRemoved, .. }) => {
-            ("err-card-removed", "rec-card-removed", vec![])
         }
         TokenError::Pkcs11(e) => (
             "err-pkcs11",
@@ -60,9 +48,6 @@ fn ids(err: &TokenError) -> (&'static str, &'static str, Vec<(&'static str, Stri
         ),
         TokenError::KeyMismatch { .. } => ("err-key-mismatch", "rec-key-mismatch", vec![]),
         TokenError::LocationInUse { .. } => ("err-location-in-use", "rec-location-in-use", vec![]),
-        TokenError::File(P12Error::WrongPassword { .. }) => {
-            ("err-wrong-password", "rec-wrong-password", vec![])
-        }
         TokenError::File(P12Error::NotPkcs12 { .. } | P12Error::Corrupt { .. }) => {
             ("err-not-p12", "rec-not-p12", vec![])
         }

@@ -194,7 +194,9 @@ impl Piv<'_> {
             return Err(PivError::ImportNotSupported { sw: None });
         }
         let data = key.command_data(pin, touch);
-        let cmd = Command::new(0x00, INS_IMPORT_KEY, key.algorithm.id(), slot.key_ref()).with_data(&data);
+        let cmd =
+            Command::new(0x00, INS_IMPORT_KEY, super::keygen::algorithm_id(key.algorithm), slot.key_ref())
+                .with_data(&data);
         let sw = self.send(&cmd)?.sw;
         drop(cmd);
         match sw {

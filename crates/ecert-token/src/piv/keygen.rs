@@ -2,138 +2,45 @@
 //! Part 2 Table 10; algorithm ids from SP 800-78-4 Table 6-2) and GENERAL AUTHENTICATE for
 //! signatures with a slot's private key (Part 2 §3.2.4, dynamic authentication template 7C).
 
-use der::asn1::{BitString, ObjectIdentifier, UintRef};
-use der::{Encode, Sequence};
-use serde::Serialize;
-use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
-
 use super::{Piv, PivError, Slot};
 use crate::apdu::{Command, StatusWord};
 use crate::tlv;
+use crate::token::{KeyAlgorithm, PublicKey};
 
-/// Key types generated on card.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum KeyAlgorithm {
-    Rsa2048,
-    /// RSA-3072: PKCS#11 tokens; on PIV cards only where the card offers it (id 05).
-    Rsa3072,
-    EccP256,
-    EccP384,
-}
-
-impl KeyAlgorithm {
-    pub fn id(self) -> u8 {
-        match self {
-            Self::Rsa2048 => 0x07,
-            Self::Rsa3072 => 0x05,
-            Self::EccP256 => 0x11,
-            Self::EccP384 => 0x14,
-        }
-    }
-
-    /// The key type of a DER SubjectPublicKeyInfo, when it is one PIV cards hold.
-    pub fn from_spki(spki_der: &[u8]) -> Option<Self> {
-        use der::Decode;
-        let info = spki::SubjectPublicKeyInfoRef::from_der(spki_der).ok()?;
-        let curve = info.algorithm.parameters_oid().ok();
-        match (info.algorithm.oid, curve) {
-            (RSA_ENCRYPTION, _) => {
-                let key = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(
-                    info.subject_public_key.raw_bytes(),
-                )
-                .ok()?;
-                match key.modulus.as_bytes().len() {
-                    256 => Some(Self::Rsa2048),
-                    384 => Some(Self::Rsa3072),
-                    _ => None,
-                }
-            }
-            (EC_PUBLIC_KEY, Some(SECP256R1)) => Some(Self::EccP256),
-            (EC_PUBLIC_KEY, Some(SECP384R1)) => Some(Self::EccP384),
-            _ => None,
-        }
-    }
-
-    /// Bytes the card signs for this key: the modulus length for RSA (a padded block).
-    pub fn rsa_block_len(self) -> Option<usize> {
-        match self {
-            Self::Rsa2048 => Some(256),
-            Self::Rsa3072 => Some(384),
-            _ => None,
-        }
-    }
-
-    pub fn is_rsa(self) -> bool {
-        self.rsa_block_len().is_some()
+/// The PIV algorithm identifier (SP 800-78-4 Table 6-2) of a key type.
+pub(crate) fn algorithm_id(alg: KeyAlgorithm) -> u8 {
+    match alg {
+        KeyAlgorithm::Rsa2048 => 0x07,
+        KeyAlgorithm::Rsa3072 => 0x05,
+        KeyAlgorithm::EccP256 => 0x11,
+        KeyAlgorithm::EccP384 => 0x14,
     }
 }
 
-/// A public key as read from the card, with its SPKI DER (RFC 5280 §4.1.2.7).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublicKey {
-    pub algorithm: KeyAlgorithm,
-    pub spki_der: Vec<u8>,
-}
-
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-
-/// RSAPublicKey (RFC 8017 Appendix A.1.1).
-#[derive(Sequence)]
-struct RsaPublicKey<'a> {
-    modulus: UintRef<'a>,
-    exponent: UintRef<'a>,
-}
-
-fn spki(oid: ObjectIdentifier, params: der::Any, key: &[u8]) -> Result<Vec<u8>, PivError> {
-    let info = SubjectPublicKeyInfoOwned {
-        algorithm: AlgorithmIdentifierOwned { oid, parameters: Some(params) },
-        subject_public_key: BitString::from_bytes(key).map_err(PivError::from_der)?,
-    };
-    info.to_der().map_err(PivError::from_der)
-}
-
-impl PivError {
-    fn from_der(_: der::Error) -> Self {
-        PivError::Malformed(tlv::TlvError::BadLength { offset: 0, byte: 0 })
-    }
+fn malformed(_: crate::token::KeyPartsError) -> PivError {
+    PivError::Malformed(tlv::TlvError::BadLength { offset: 0, byte: 0x86 })
 }
 
 /// Builds the SPKI from the 7F49 template the card returned.
-pub(crate) fn parse_public_key_template(alg: KeyAlgorithm, data: &[u8]) -> Result<PublicKey, PivError> {
+fn parse_public_key_template(alg: KeyAlgorithm, data: &[u8]) -> Result<PublicKey, PivError> {
     let template = tlv::find(data, 0x7F49)?;
-    let spki_der = match alg {
+    match alg {
         KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => {
             let n = tlv::find(template, 0x81)?;
             let e = tlv::find(template, 0x82)?;
-            let rsa = RsaPublicKey {
-                modulus: UintRef::new(n).map_err(PivError::from_der)?,
-                exponent: UintRef::new(e).map_err(PivError::from_der)?,
-            };
-            let key = rsa.to_der().map_err(PivError::from_der)?;
-            spki(RSA_ENCRYPTION, der::Any::null(), &key)?
+            PublicKey::from_rsa_parts(alg, n, e).map_err(malformed)
         }
         KeyAlgorithm::EccP256 | KeyAlgorithm::EccP384 => {
-            let point = tlv::find(template, 0x86)?;
-            let (curve, len) = if alg == KeyAlgorithm::EccP256 { (SECP256R1, 65) } else { (SECP384R1, 97) };
-            if point.len() != len || point.first() != Some(&0x04) {
-                return Err(PivError::Malformed(tlv::TlvError::BadLength { offset: 0, byte: 0x86 }));
-            }
-            let params = der::Any::from(curve);
-            spki(EC_PUBLIC_KEY, params, point)?
+            PublicKey::from_ec_point(alg, tlv::find(template, 0x86)?).map_err(malformed)
         }
-    };
-    Ok(PublicKey { algorithm: alg, spki_der })
+    }
 }
 
 impl Piv<'_> {
     /// Generates a key pair in `slot` (needs management-key authentication). Replaces any
     /// key there: callers check the slot is free or the user agreed first.
     pub fn generate_key(&mut self, slot: Slot, alg: KeyAlgorithm) -> Result<PublicKey, PivError> {
-        let data = [0xAC, 0x03, 0x80, 0x01, alg.id()];
+        let data = [0xAC, 0x03, 0x80, 0x01, algorithm_id(alg)];
         let cmd = Command::new(0x00, 0x47, 0x00, slot.key_ref()).with_data(&data).with_le(256);
         let resp = self.send(&cmd)?;
         match resp.sw {
@@ -152,7 +59,7 @@ impl Piv<'_> {
         let mut data = vec![0x7C];
         tlv::encode_len(inner.len(), &mut data)?;
         data.extend_from_slice(&inner);
-        let cmd = Command::new(0x00, 0x87, alg.id(), slot.key_ref()).with_data(&data).with_le(256);
+        let cmd = Command::new(0x00, 0x87, algorithm_id(alg), slot.key_ref()).with_data(&data).with_le(256);
         let resp = self.send(&cmd)?;
         match resp.sw {
             StatusWord::Success => {

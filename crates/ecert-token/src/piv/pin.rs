@@ -1,26 +1,16 @@
 //! PIN and PUK: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER (SP 800-73-4 Part 2
 //! §3.2.1–3.2.3). One user attempt sends at most one VERIFY; nothing here ever retries.
 
-use serde::Serialize;
-
 use super::{Piv, PivError};
 use crate::apdu::{Command, StatusWord};
 use crate::secret::Pin;
+use crate::token::PinRef;
 
-/// Which reference datum (Part 1 Table 4): the PIV application PIN or the PUK.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PinRef {
-    Pin,
-    Puk,
-}
-
-impl PinRef {
-    fn key_ref(self) -> u8 {
-        match self {
-            Self::Pin => 0x80,
-            Self::Puk => 0x81,
-        }
+/// The reference datum of a PIN or PUK (Part 1 Table 4): the PIV application PIN or the PUK.
+fn key_ref(which: PinRef) -> u8 {
+    match which {
+        PinRef::Pin => 0x80,
+        PinRef::Puk => 0x81,
     }
 }
 
@@ -58,7 +48,7 @@ impl Piv<'_> {
     /// VERIFY the PIN: exactly one APDU; a wrong PIN costs one try and says how many remain.
     pub fn verify_pin(&mut self, pin: &Pin) -> Result<(), PivError> {
         let data = block(PinRef::Pin, pin)?;
-        let cmd = Command::new(0x00, 0x20, 0x00, PinRef::Pin.key_ref()).with_data(&data[..]);
+        let cmd = Command::new(0x00, 0x20, 0x00, key_ref(PinRef::Pin)).with_data(&data[..]);
         let sw = self.send(&cmd)?.sw;
         let result = pin_result(PinRef::Pin, 0x20, sw);
         self.with_tries(PinRef::Pin, result)
@@ -69,7 +59,7 @@ impl Piv<'_> {
         let mut data = zeroize::Zeroizing::new(Vec::with_capacity(16));
         data.extend_from_slice(&block(which, old)?[..]);
         data.extend_from_slice(&block(which, new)?[..]);
-        let cmd = Command::new(0x00, 0x24, 0x00, which.key_ref()).with_data(&data);
+        let cmd = Command::new(0x00, 0x24, 0x00, key_ref(which)).with_data(&data);
         let sw = self.send(&cmd)?.sw;
         let result = pin_result(which, 0x24, sw);
         self.with_tries(which, result)
@@ -80,7 +70,7 @@ impl Piv<'_> {
         let mut data = zeroize::Zeroizing::new(Vec::with_capacity(16));
         data.extend_from_slice(&block(PinRef::Puk, puk)?[..]);
         data.extend_from_slice(&block(PinRef::Pin, new_pin)?[..]);
-        let cmd = Command::new(0x00, 0x2C, 0x00, PinRef::Pin.key_ref()).with_data(&data);
+        let cmd = Command::new(0x00, 0x2C, 0x00, key_ref(PinRef::Pin)).with_data(&data);
         let sw = self.send(&cmd)?.sw;
         let result = pin_result(PinRef::Puk, 0x2C, sw);
         self.with_tries(PinRef::Puk, result)
@@ -89,7 +79,7 @@ impl Piv<'_> {
     /// PUK tries left without spending one. PIV has no empty-VERIFY for the PUK, so this
     /// is only known on cards that answer VERIFY 81 with no data (some do, with 63Cx).
     pub fn puk_state(&mut self) -> Result<Option<super::PinState>, PivError> {
-        let cmd = Command::new(0x00, 0x20, 0x00, PinRef::Puk.key_ref());
+        let cmd = Command::new(0x00, 0x20, 0x00, key_ref(PinRef::Puk));
         Ok(match self.send(&cmd)?.sw {
             StatusWord::TriesLeft { tries: 0 } | StatusWord::Blocked => Some(super::PinState::Blocked),
             StatusWord::TriesLeft { tries } => Some(super::PinState::TriesLeft { tries }),

@@ -12,9 +12,9 @@ use der::{Decode, Encode};
 
 use super::module::{token_info, Pkcs11Token};
 use super::Pkcs11Error;
-use crate::piv::{KeyAlgorithm, PinRef, PublicKey};
 use crate::secret::Pin;
 use crate::token::{Auth, CertObject, PinFacts, Token, TokenError, TokenInfo};
+use crate::token::{KeyAlgorithm, PinRef, PublicKey};
 
 fn ck(e: cryptoki::error::Error) -> TokenError {
     TokenError::Pkcs11(Pkcs11Error::from_cryptoki(e))
@@ -68,30 +68,28 @@ impl Pkcs11Token {
                 &[AttributeType::Modulus, AttributeType::PublicExponent, AttributeType::EcPoint],
             )
             .map_err(ck)?;
-        let mut template = Vec::new();
-        let push = |t: &mut Vec<u8>, tag: u8, v: &[u8]| -> Result<(), crate::piv::PivError> {
-            t.push(tag);
-            crate::tlv::encode_len(v.len(), t)?;
-            t.extend_from_slice(v);
-            Ok(())
-        };
+        let (mut modulus, mut exponent, mut point) = (None, None, None);
         for a in attrs {
             match a {
-                Attribute::Modulus(n) => push(&mut template, 0x81, &n)?,
-                Attribute::PublicExponent(e) => push(&mut template, 0x82, &e)?,
+                Attribute::Modulus(n) => modulus = Some(n),
+                Attribute::PublicExponent(e) => exponent = Some(e),
                 // CKA_EC_POINT is a DER OCTET STRING around the point (PKCS#11 v2.40 §2.3.3).
                 Attribute::EcPoint(p) => {
-                    let point = OctetString::from_der(&p).map(|o| o.as_bytes().to_vec()).unwrap_or(p);
-                    push(&mut template, 0x86, &point)?;
+                    point = Some(OctetString::from_der(&p).map(|o| o.as_bytes().to_vec()).unwrap_or(p));
                 }
                 _ => {}
             }
         }
-        // Reuse the PIV 7F49 parser: same fields, same SPKI.
-        let mut wrapped = vec![0x7F, 0x49];
-        crate::tlv::encode_len(template.len(), &mut wrapped).map_err(crate::piv::PivError::from)?;
-        wrapped.extend_from_slice(&template);
-        Ok(crate::piv::parse_public_key_template(alg, &wrapped)?)
+        let key = match (alg.is_rsa(), modulus, exponent, point) {
+            (true, Some(n), Some(e), _) => PublicKey::from_rsa_parts(alg, &n, &e),
+            (false, _, _, Some(p)) => PublicKey::from_ec_point(alg, &p),
+            _ => {
+                return Err(TokenError::Pkcs11(Pkcs11Error::Other {
+                    detail: format!("the {alg:?} public key has no key attributes"),
+                }))
+            }
+        };
+        key.map_err(|e| TokenError::Pkcs11(Pkcs11Error::Other { detail: e.to_string() }))
     }
 }
 
