@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ports;
+use ports::free_port;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -148,11 +150,6 @@ fn der(d: &Path, name: &str) -> Vec<u8> {
     let out = format!("{name}.der");
     openssl(d, &["x509", "-in", &format!("{name}.pem"), "-outform", "DER", "-out", &out]);
     std::fs::read(d.join(out)).unwrap()
-}
-
-/// A port nothing listens on (bound, then released).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// A child server process, killed when dropped.

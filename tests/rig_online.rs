@@ -4,7 +4,9 @@
 //! `python3 -m http.server` serving both CRLs. No mocks; openssl and python3 are required,
 //! and their absence fails these tests rather than skipping them.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+mod ports;
+use ports::free_port;
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -42,14 +42,6 @@ fn write(path: &Path, text: &str) {
     }
 }
 
-/// A port nothing listens on (bound, then released).
-fn free_port() -> u16 {
-    match TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
-        Ok(addr) => addr.port(),
-        Err(e) => panic!("no free port: {e}"),
-    }
-}
-
 /// The configuration: one `openssl ca` section per CA and the extension sections, with the
 /// OCSP and HTTP ports written into the URLs.
 fn config(ocsp_port: u16, http_port: u16) -> String {

@@ -12,6 +12,7 @@
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod directory;
+pub mod folders;
 pub mod i18n;
 pub mod ops;
 pub mod service;
@@ -21,4 +22,4 @@ pub mod verify;
 // The bottom floor, under the names the app has always used.
 pub use ecert_core::{careful_file, cert};
 // The token floor, likewise.
-pub use ecert_token::{apdu, p12file, piv, pkcs11, reader, secret, tlv, token, transport};
+pub use ecert_token::{apdu, media, p12file, piv, pkcs11, reader, secret, tlv, token, transport};

@@ -82,11 +82,9 @@ pub enum SettingsError {
     Io { path: PathBuf, detail: String },
 }
 
+/// The config folder ([`crate::folders::config_dir`]).
 pub fn config_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("ECERT_CONFIG_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("hk", "ecert", "ecert-manager").map(|d| d.config_dir().to_owned())
+    crate::folders::config_dir()
 }
 
 pub fn path() -> Option<PathBuf> {

@@ -7,7 +7,7 @@
 //! atomically when the name exists — no check-then-write race.
 //!
 //! Also the per-installation salt ([`salt`]): 32 random bytes kept 0600 in the data folder,
-//! which keys every card identifier stored on disk ([`salted_id`]) so journal and receipt
+//! which keys every card identifier stored on disk ([`Salt::id`]) so journal and receipt
 //! ids differ from one installation to the next.
 //!
 //! **Windows**: there is no mode to set; files and folders get the ACL inherited from the
@@ -20,7 +20,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub use salt::{installation_salt, installation_salt_at, salted_id, Salt, SALT_FILE};
+pub use salt::{installation_salt_at, Salt, SALT_FILE};
 
 /// Which operation on `path` failed, for the error and its wording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,14 +237,6 @@ fn sync_dir(path: &Path) -> Result<(), FileError> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
-}
-
-/// The per-user data folder: `ECERT_DATA_DIR` when set, else the platform's (Linux:
-/// `~/.local/share/ecert-manager`).
-pub fn data_dir() -> Option<PathBuf> {
-    std::env::var_os("ECERT_DATA_DIR").filter(|d| !d.is_empty()).map(PathBuf::from).or_else(|| {
-        directories::ProjectDirs::from("hk", "ecert", "ecert-manager").map(|d| d.data_dir().to_owned())
-    })
 }
 
 #[cfg(test)]

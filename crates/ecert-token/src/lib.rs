@@ -12,6 +12,7 @@
 
 pub mod apdu;
 pub mod csr;
+pub mod media;
 pub mod p12file;
 pub mod piv;
 pub mod pkcs11;

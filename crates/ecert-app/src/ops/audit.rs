@@ -153,15 +153,9 @@ pub struct AuditLog {
     forward: Option<PathBuf>,
 }
 
-fn data_dir() -> Option<PathBuf> {
-    std::env::var_os("ECERT_DATA_DIR").map(PathBuf::from).or_else(|| {
-        directories::ProjectDirs::from("hk", "ecert", "ecert-manager").map(|d| d.data_dir().to_owned())
-    })
-}
-
 /// The log's usual place: `<data dir>/audit.jsonl` (`ECERT_DATA_DIR` overrides the dir).
 pub fn default_path() -> Option<PathBuf> {
-    data_dir().map(|d| d.join("audit.jsonl"))
+    crate::folders::data_dir().map(|d| d.join("audit.jsonl"))
 }
 
 /// The checkpoint's usual place: `<config dir>/audit-checkpoint.json` (`ECERT_CONFIG_DIR`

@@ -9,10 +9,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
 
 use super::{Config, Event, Msg, Operation, Request, Snapshot};
+use crate::media::{self, Probe};
 use crate::pkcs11::{discover_modules, LoadedModule, ModuleSpec, ModuleStatus};
 use crate::reader::{self, ReaderSnapshot};
-use crate::token::{PivToken, Token, TokenError, TokenInfo, TokenRef};
-use crate::transport::pcsc::PcscTransport;
+use crate::token::{Token, TokenError, TokenInfo, TokenRef};
 
 struct State {
     readers: ReaderSnapshot,
@@ -335,11 +335,11 @@ fn snapshot(st: &mut State) -> Snapshot {
             // Only a definite answer is kept for this insertion: a card that could not be
             // reached (held exclusively by another application a moment, pcscd busy) is
             // probed again at the next snapshot instead of staying hidden until reinserted.
-            match probe_piv(&key.0, if st.live { 1 } else { 3 }) {
-                Probe::Piv(info) => {
+            match media::probe(&key.0, if st.live { 1 } else { 3 }) {
+                Probe::Token(info) => {
                     st.probes.insert(key.clone(), Some(*info));
                 }
-                Probe::NotPiv => {
+                Probe::Unknown => {
                     st.probes.insert(key.clone(), None);
                 }
                 Probe::Unreachable => continue,
@@ -368,46 +368,11 @@ fn snapshot(st: &mut State) -> Snapshot {
     }
 }
 
-/// What probing a newly seen card found.
-enum Probe {
-    Piv(Box<TokenInfo>),
-    /// The card answered, and it is no PIV card (or answers PIV nonsense).
-    NotPiv,
-    /// The card could not be reached this time.
-    Unreachable,
-}
-
-/// SELECT PIV + PIN state on a newly seen card. A card without PIV is not a token here
-/// (it may still be one through a PKCS#11 module). The CLI's one-shot snapshot tries an
-/// unreachable card `attempts` times; the live app once, and again at its next snapshot.
-fn probe_piv(reader: &str, attempts: u32) -> Probe {
-    use crate::piv::PivError;
-    for attempt in 0..attempts {
-        if attempt > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(150));
-        }
-        let Ok(transport) = PcscTransport::connect_new(reader) else { continue };
-        match PivToken::open(Box::new(transport), reader) {
-            Ok(t) => return Probe::Piv(Box::new(t.info().clone())),
-            Err(TokenError::Piv(PivError::Apdu(_))) => {}
-            Err(_) => return Probe::NotPiv,
-        }
-    }
-    Probe::Unreachable
-}
-
 /// Opens the token a reference names, for one request; `identify` also reads a PIV card's
 /// identifier and PIN state (SELECT + two reads, no PIN try spent).
 fn open(st: &State, token: &TokenRef, identify: bool) -> Result<Box<dyn Token>, TokenError> {
     match token {
-        TokenRef::Reader { reader } => {
-            let transport = PcscTransport::connect_new(reader)
-                .map_err(|e| TokenError::Piv(crate::piv::PivError::Apdu(e.into())))?;
-            if identify {
-                return Ok(Box::new(PivToken::open(Box::new(transport), reader)?));
-            }
-            Ok(Box::new(PivToken::connect(Box::new(transport), reader)))
-        }
+        TokenRef::Reader { reader } => media::open_card(reader, identify),
         TokenRef::Pkcs11 { .. } => open_pkcs11(&st.modules, token),
         TokenRef::File { path } => Ok(Box::new(crate::p12file::P12File::open(path)?)),
         #[cfg(feature = "demo")]

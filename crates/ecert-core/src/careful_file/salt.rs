@@ -1,5 +1,5 @@
 //! The per-installation salt: 32 bytes from the operating system's random source
-//! (`getrandom`), stored 0600 as `<data dir>/installation-salt`, created once — atomically,
+//! (`getrandom`), stored 0600 as `installation-salt` in the folder the app names (its data folder), created once — atomically,
 //! so two processes starting together agree on one salt — and read back every time. Card
 //! identifiers stored on disk (journal file names, receipt ids, audit records) are
 //! HMAC-SHA-256 (RFC 2104) under this salt, so the same card yields unrelated ids at two
@@ -14,7 +14,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use super::{create_private_dir_all, data_dir, write_atomic, FileError, FileOp, Mode};
+use super::{create_private_dir_all, write_atomic, FileError, FileOp, Mode};
 
 /// The salt file's name in the data folder.
 pub const SALT_FILE: &str = "installation-salt";
@@ -55,11 +55,6 @@ impl Salt {
     }
 }
 
-/// The salt of this installation (`<data dir>/installation-salt`), created on first use.
-pub fn installation_salt() -> Result<Salt, FileError> {
-    installation_salt_at(&data_dir().ok_or(FileError::NoDataDir)?)
-}
-
 /// The salt kept in `dir` (created 0700 if missing), created on first use.
 pub fn installation_salt_at(dir: &Path) -> Result<Salt, FileError> {
     let path = dir.join(SALT_FILE);
@@ -85,11 +80,6 @@ pub fn installation_salt_at(dir: &Path) -> Result<Salt, FileError> {
         kind: std::io::ErrorKind::NotFound,
         detail: "the salt vanished after it was written".into(),
     })
-}
-
-/// HMAC of `kind` and `value` under this installation's salt (see [`Salt::id`]).
-pub fn salted_id(kind: &str, value: impl AsRef<[u8]>) -> Result<String, FileError> {
-    Ok(installation_salt()?.id(kind, value))
 }
 
 fn read(path: &PathBuf) -> Result<Option<Salt>, FileError> {
