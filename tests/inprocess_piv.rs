@@ -134,8 +134,9 @@ fn listing_four_empty_slots_costs_the_apdu_floor() {
             assert_eq!(piv.read_certificate(slot).unwrap(), None);
         }
     }
-    // SELECT + one GET DATA per slot.
-    assert_eq!(t.sent().len(), 5);
+    // SELECT + one GET DATA per slot; the first absence is asked again with a short APDU
+    // before extended-length answers are believed (piv::long_reads).
+    assert_eq!(t.sent().len(), 6);
 }
 
 #[test]

@@ -212,6 +212,19 @@ pub fn exchange(transport: &mut dyn Transport, cmd: &Command) -> Result<Response
     collect_get_response(transport, cmd.cla & !0x10, first)
 }
 
+/// Sends `cmd` once as an extended-length APDU (ISO 7816-4 §5.1, Le of two bytes: up to
+/// 65,536 bytes in one response) and collects any `61xx` remainder with GET RESPONSE. No
+/// chaining and no `6Cxx` re-issue: a card that does not take extended lengths answers with
+/// an error the caller falls back on (see `piv::get_data`).
+pub fn exchange_extended(transport: &mut dyn Transport, cmd: &Command) -> Result<Response, ApduError> {
+    let raw = transport.transmit(&cmd.to_extended_bytes()?)?;
+    if raw.len() > MAX_RESPONSE_LEN + 2 {
+        return Err(ApduError::ResponseTooLarge { limit: MAX_RESPONSE_LEN });
+    }
+    let first = Response::parse(&raw)?;
+    collect_get_response(transport, cmd.cla, first)
+}
+
 fn transmit_one(transport: &mut dyn Transport, cmd: &Command) -> Result<Response, ApduError> {
     let raw = transport.transmit(&cmd.to_short_bytes()?)?;
     let resp = Response::parse(&raw)?;

@@ -4,6 +4,7 @@
 mod admin;
 mod import;
 mod keygen;
+mod long_reads;
 mod pin;
 mod slot;
 mod write;
@@ -12,6 +13,7 @@ pub use admin::MgmtAlgorithm;
 pub use import::{ImportKey, KeyTypeError, PinPolicy, TouchPolicy, INS_IMPORT_KEY};
 // The shared vocabulary lives with the Token trait; PIV keeps the old names working.
 pub use crate::token::{KeyAlgorithm, PinRef, PinState, PublicKey};
+pub use long_reads::LongReads;
 pub use slot::Slot;
 
 use serde::Serialize;
@@ -93,6 +95,8 @@ pub struct Discovery {
 /// A PIV application on a card, reached through any transport.
 pub struct Piv<'t> {
     pub(crate) transport: &'t mut dyn Transport,
+    /// Whether data objects are read with extended-length APDUs ([`long_reads`]).
+    long_reads: LongReads,
 }
 
 impl<'t> Piv<'t> {
@@ -104,7 +108,8 @@ impl<'t> Piv<'t> {
             return Err(PivError::NotPiv { sw: resp.sw });
         }
         let info = parse_app_info(&resp.data)?;
-        Ok((Self { transport }, info))
+        let long_reads = long_reads::from_atr(transport.atr().as_deref());
+        Ok((Self { transport, long_reads }, info))
     }
 
     /// PIN tries left without spending one.
@@ -124,18 +129,49 @@ impl<'t> Piv<'t> {
         Ok(apdu::exchange(self.transport, cmd)?)
     }
 
-    /// Reads a data object (GET DATA, SP 800-73-4 Part 2 §3.1.2). `Ok(None)` when absent.
+    /// Reads short APDUs only from now on (a reader known to mishandle extended lengths;
+    /// benchmarks of both paths).
+    pub fn short_reads_only(&mut self) {
+        self.long_reads = LongReads::No;
+    }
+
+    /// Whether extended-length reads are in use, known not to be, or not tried yet.
+    pub fn long_reads(&self) -> LongReads {
+        self.long_reads
+    }
+
+    /// Reads a data object (GET DATA, SP 800-73-4 Part 2 §3.1.2), in one extended-length
+    /// response where the card takes it ([`long_reads`]). `Ok(None)` when absent.
     pub fn get_data(&mut self, tag: &[u8]) -> Result<Option<Vec<u8>>, PivError> {
         let mut data = vec![0x5C];
         tlv::encode_len(tag.len(), &mut data)?;
         data.extend_from_slice(tag);
+        let mut unconfirmed_absence = false;
+        if self.long_reads != LongReads::No {
+            match long_reads::get_data(self.transport, &data)? {
+                long_reads::Outcome::Found(object) => {
+                    self.long_reads = LongReads::Yes;
+                    return Ok(Some(object));
+                }
+                long_reads::Outcome::Absent if self.long_reads == LongReads::Yes => return Ok(None),
+                // Not yet proven: the short read below confirms the absence.
+                long_reads::Outcome::Absent => unconfirmed_absence = true,
+                long_reads::Outcome::Refused => self.long_reads = LongReads::No,
+            }
+        }
         let cmd = Command::new(0x00, 0xCB, 0x3F, 0xFF).with_data(&data).with_le(256);
         let resp = apdu::exchange(self.transport, &cmd)?;
-        match resp.sw {
-            StatusWord::Success => Ok(Some(tlv::find(&resp.data, 0x53)?.to_vec())),
-            StatusWord::NotFound => Ok(None),
-            sw => Err(PivError::Unexpected { ins: 0xCB, sw }),
+        let found = match resp.sw {
+            StatusWord::Success => Some(tlv::find(&resp.data, 0x53)?.to_vec()),
+            StatusWord::NotFound => None,
+            sw => return Err(PivError::Unexpected { ins: 0xCB, sw }),
+        };
+        if unconfirmed_absence {
+            // The short read agrees: the card understood the extended command. It did not:
+            // it said "absent" of an object that is there.
+            self.long_reads = if found.is_none() { LongReads::Yes } else { LongReads::No };
         }
+        Ok(found)
     }
 
     /// Reads the certificate in `slot`, `Ok(None)` when the slot is empty. A gzip-compressed
