@@ -217,6 +217,7 @@ pub fn exchange(transport: &mut dyn Transport, cmd: &Command) -> Result<Response
 /// chaining and no `6Cxx` re-issue: a card that does not take extended lengths answers with
 /// an error the caller falls back on (see `piv::get_data`).
 pub fn exchange_extended(transport: &mut dyn Transport, cmd: &Command) -> Result<Response, ApduError> {
+    log::trace!(target: "ecert::apdu", "> (extended) {cmd:?}");
     let raw = transport.transmit(&cmd.to_extended_bytes()?)?;
     if raw.len() > MAX_RESPONSE_LEN + 2 {
         return Err(ApduError::ResponseTooLarge { limit: MAX_RESPONSE_LEN });
@@ -226,8 +227,12 @@ pub fn exchange_extended(transport: &mut dyn Transport, cmd: &Command) -> Result
 }
 
 fn transmit_one(transport: &mut dyn Transport, cmd: &Command) -> Result<Response, ApduError> {
+    // Command's Debug redacts the data of every command that carries a secret; Response's
+    // shows the status word and length only.
+    log::trace!(target: "ecert::apdu", "> {cmd:?}");
     let raw = transport.transmit(&cmd.to_short_bytes()?)?;
     let resp = Response::parse(&raw)?;
+    log::trace!(target: "ecert::apdu", "< {resp:?}");
     if let StatusWord::WrongLength { exact } = resp.sw {
         // A PIN, PUK or key is never sent twice on the card's word: a 6Cxx to VERIFY is an
         // answer, not a request to repeat (one user attempt = at most one try).
@@ -259,6 +264,7 @@ fn collect_get_response(
         let get = Command::new(cla, 0xC0, 0, 0).with_le(le);
         let raw = transport.transmit(&get.to_short_bytes()?)?;
         let next = Response::parse(&raw)?;
+        log::trace!(target: "ecert::apdu", "< GET RESPONSE {next:?}");
         if data.len() + next.data.len() > MAX_RESPONSE_LEN {
             return Err(ApduError::ResponseTooLarge { limit: MAX_RESPONSE_LEN });
         }

@@ -78,6 +78,8 @@ pub fn resolve(target: &Target) -> Result<TokenRef, String> {
 }
 
 pub fn run_op(token: &TokenRef, op: Operation) -> Result<Outcome, String> {
+    // Operation's Debug shows PINs, PUKs and keys as `***`.
+    log::info!("{op:?} on {token}");
     Service::run_blocking(Config::default(), token.clone(), op)
         .map_err(|e| e.to_string())?
         .map_err(|e| crate::output::error_text(&e))

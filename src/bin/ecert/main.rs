@@ -22,8 +22,30 @@ use ecert::token::TokenRef;
     about = "View and check the e-Certs on smart cards, PKCS#11 tokens and .p12 files"
 )]
 struct Cli {
+    /// Log to stderr: -v what happens, -vv details, -vvv every card command (secrets are
+    /// never logged: PIN, PUK and key data show as "redacted"). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--verbose` and `RUST_LOG` (env_logger's syntax, e.g. `RUST_LOG=ecert::apdu=trace`): the
+/// `log` records of our crates and of cryptoki, ldap3 and ureq, to stderr. Quiet otherwise.
+fn start_logging(verbose: u8) {
+    let level = match verbose {
+        0 => log::LevelFilter::Off,
+        1 => log::LevelFilter::Info,
+        2 => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    };
+    let mut builder = env_logger::Builder::new();
+    builder.filter_level(level).target(env_logger::Target::Stderr);
+    if let Ok(spec) = std::env::var("RUST_LOG") {
+        builder.parse_filters(&spec);
+    }
+    // A second logger (tests calling main twice) is not an error worth stopping for.
+    let _ = builder.try_init();
 }
 
 #[derive(Subcommand)]
@@ -280,6 +302,7 @@ enum P12Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    start_logging(cli.verbose);
     match run(cli.command) {
         Ok(code) => code,
         Err(message) => {
