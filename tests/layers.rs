@@ -5,8 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod graph;
+use graph::metadata;
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 /// For each workspace crate: the workspace crates it may use, and outside crates it must
 /// not (directly or through anything it depends on).
@@ -29,25 +30,6 @@ fn rules() -> BTreeMap<&'static str, (&'static [&'static str], &'static [&'stati
         // the front ends: the `ecert-manager` GUI and the `ecert` CLI.
         ("ecert-manager", (&["ecert-app"][..], &[][..])),
     ])
-}
-
-/// This machine's target triple (`rustc -vV`), so the graph is the one built here.
-fn host() -> String {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let out = Command::new(rustc).arg("-vV").output().expect("rustc runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.lines().find_map(|l| l.strip_prefix("host: ")).expect("rustc -vV names the host").to_owned()
-}
-
-fn metadata() -> serde_json::Value {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--locked", "--filter-platform", &host()])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
