@@ -248,3 +248,46 @@ fn the_smart_card_service_has_its_platform_name() {
     }
     i18n::set_language(Language::English);
 }
+
+/// Every message id the code asks for by a literal (`text("…")`, `text_args("…"`,
+/// `text_num("…"`) exists in all three languages.
+#[test]
+fn every_message_id_used_in_code_exists_in_every_language() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for d in ["src", "crates/ecert-app/src"] {
+        rust_files(&root.join(d), &mut files);
+    }
+    let mut used = std::collections::BTreeSet::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        for call in ["text(\"", "text_args(\"", "text_num(\""] {
+            for (at, _) in src.match_indices(call) {
+                let rest = &src[at + call.len()..];
+                let id: String =
+                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                if rest[id.len()..].starts_with('"') && id.contains('-') {
+                    used.insert(id);
+                }
+            }
+        }
+    }
+    assert!(used.len() > 100, "ids found in code: {}", used.len());
+    for lang in Language::ALL {
+        let ids = i18n::message_ids(lang);
+        let twice: Vec<_> = ids.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+        assert!(twice.is_empty(), "{lang:?} defines twice (Fluent keeps the first): {twice:?}");
+        let missing: Vec<_> = used.iter().filter(|u| !ids.contains(u)).collect();
+        assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+    }
+}

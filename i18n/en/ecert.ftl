@@ -16,11 +16,17 @@ label-hk-smart-id = Hong Kong smart ID card
 label-piv-card = Smart card (PIV)
 label-pkcs11-token = Token
 label-e-cert-file = e-Cert file
-label-pin-tries = PIN: { $tries } tries left
+label-pin-tries = { $tries ->
+    [one] PIN: 1 try left
+   *[other] PIN: { $tries } tries left
+}
 label-pin-final = PIN: one try left — a wrong PIN blocks it
 label-pin-blocked = PIN blocked
 label-pin-ok = PIN set
-label-days-left = { $days } days left
+label-days-left = { $days ->
+    [one] 1 day left
+   *[other] { $days } days left
+}
 label-expired = Expired
 label-issued-by = Issued by { $issuer }
 label-slot = Slot { $slot }
@@ -85,7 +91,10 @@ label-serial = Serial number
 label-valid-from = Valid from
 label-valid-until = Valid until
 label-fingerprint = SHA-256 fingerprint
-banner-expiring = This e-Cert expires in { $days } days. Apply to your certification authority for a renewed e-Cert, then load it here.
+banner-expiring = { $days ->
+    [one] This e-Cert expires tomorrow. Apply to your certification authority for a renewed e-Cert, then load it here.
+   *[other] This e-Cert expires in { $days } days. Apply to your certification authority for a renewed e-Cert, then load it here.
+}
 banner-expired = This e-Cert has expired. Apply to your certification authority for a new one.
 status-pin-changed = Done. Use the new PIN from now on.
 status-working = Working…
@@ -514,3 +523,12 @@ err-install-needs-file = The interrupted install stopped before the card had the
 rec-install-needs-file = Install the same e-Cert file again to finish, or undo the interrupted job.
 err-install-slot-in-use = Location { $location } already holds an e-Cert.
 rec-install-slot-in-use = Choose a free location. To install an e-Cert file over this one, give a backup file for it (its key is replaced and cannot be brought back).
+
+# Plain words on citizen paths (issue 16)
+btn-save-copy = Save a copy…
+label-signing-key = Signing key
+label-auth-key = Authentication key
+label-card-auth-key = Card login key
+label-encryption-key = Encryption key
+label-key-slot = Location { $slot }
+label-key-purpose = Key on the card

@@ -514,3 +514,12 @@ err-install-needs-file = 中断的安装在卡获得新密钥之前已停止。
 rec-install-needs-file = 请再次安装同一个电子证书文件以完成，或撤销中断的任务。
 err-install-slot-in-use = 位置 { $location } 已有电子证书。
 rec-install-slot-in-use = 请选择空闲的位置。如要用电子证书文件替换该处的电子证书，请为它提供备份文件（其密钥将被替换，无法恢复）。
+
+# Plain words on citizen paths (issue 16)
+btn-save-copy = 保存副本…
+label-signing-key = 签名密钥
+label-auth-key = 身份认证密钥
+label-card-auth-key = 智能卡登录密钥
+label-encryption-key = 加密密钥
+label-key-slot = 位置 { $slot }
+label-key-purpose = 卡上的密钥

@@ -514,3 +514,12 @@ err-install-needs-file = 中斷的安裝在卡取得新密碼匙前已停止。
 rec-install-needs-file = 請再次安裝同一個電子證書檔案以完成，或還原中斷的工作。
 err-install-slot-in-use = 位置 { $location } 已有電子證書。
 rec-install-slot-in-use = 請選擇空置的位置。如要以電子證書檔案取代該處的電子證書，請為它提供備份檔案（其密碼匙會被取代，無法復原）。
+
+# Plain words on citizen paths (issue 16)
+btn-save-copy = 儲存副本…
+label-signing-key = 簽署用密碼匙
+label-auth-key = 身份認證用密碼匙
+label-card-auth-key = 智能卡登入用密碼匙
+label-encryption-key = 加密用密碼匙
+label-key-slot = 位置 { $slot }
+label-key-purpose = 卡上的密碼匙

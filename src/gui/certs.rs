@@ -63,11 +63,7 @@ pub fn now() -> u64 {
 /// Owner, issuer line and validity line of one certificate.
 pub fn cert_lines(c: &CertObject, now: u64) -> (String, String, String) {
     let Some(s) = &c.summary else {
-        return (
-            i18n::text_args("label-slot", &[("slot", c.location.clone())]),
-            i18n::text("label-unreadable"),
-            String::new(),
-        );
+        return (key_purpose(&c.location), i18n::text("label-unreadable"), String::new());
     };
     let owner = s.subject_cn.clone().unwrap_or_else(|| s.subject.clone());
     let issuer = i18n::text_args(
@@ -78,13 +74,22 @@ pub fn cert_lines(c: &CertObject, now: u64) -> (String, String, String) {
     let validity = if days < 0 {
         i18n::text("label-expired")
     } else {
-        i18n::text_args("label-days-left", &[("days", days.to_string())])
+        i18n::text_num("label-days-left", &[("days", days)])
     };
-    (
-        owner,
-        issuer,
-        format!("{validity} · {}", i18n::text_args("label-slot", &[("slot", c.location.clone())])),
-    )
+    (owner, issuer, format!("{validity} · {}", key_purpose(&c.location)))
+}
+
+/// A key location named by what it is for (SP 800-73-4 Part 1 §3.1: 9A PIV authentication,
+/// 9C digital signature, 9D key management, 9E card authentication); any other location
+/// (a token's object, a file) as "Location …".
+pub fn key_purpose(location: &str) -> String {
+    match location.to_ascii_lowercase().as_str() {
+        "9a" => i18n::text("label-auth-key"),
+        "9c" => i18n::text("label-signing-key"),
+        "9d" => i18n::text("label-encryption-key"),
+        "9e" => i18n::text("label-card-auth-key"),
+        _ => i18n::text_args("label-key-slot", &[("slot", location.to_owned())]),
+    }
 }
 
 pub fn view(app: &App) -> Element<'_, Message> {

@@ -28,7 +28,7 @@ pub fn banner(s: &CertSummary, now: u64) -> Option<String> {
     if days < 0 {
         Some(i18n::text("banner-expired"))
     } else if days <= RENEW_BANNER_DAYS {
-        Some(i18n::text_args("banner-expiring", &[("days", days.to_string())]))
+        Some(i18n::text_num("banner-expiring", &[("days", days)]))
     } else {
         None
     }
@@ -191,7 +191,7 @@ pub fn view<'a>(
         Tab::Chain => tabs::chain(check, size),
         Tab::Revocation => tabs::revocation(cert, check, size),
     };
-    let actions = actions(index, size, check, page.exported.is_some());
+    let actions = actions(index, size, check, page.exported.is_some(), page.tab, Some(s.days_left(now)));
     let status = status.map(|s| text(s).size(size.body()));
     // Room on the right so the scroll bar never covers text.
     let scrolled = |content: Element<'a, Message>| {
@@ -216,7 +216,14 @@ pub fn view<'a>(
 }
 
 /// The actions under the tabs: one list, so more buttons slot in (it wraps when narrow).
-fn actions<'a>(index: usize, size: TextSize, check: Check<'a>, exported: bool) -> Element<'a, Message> {
+fn actions<'a>(
+    index: usize,
+    size: TextSize,
+    check: Check<'a>,
+    exported: bool,
+    tab: Tab,
+    days_left: Option<i64>,
+) -> Element<'a, Message> {
     let action = |id: &str, primary: bool, msg: Option<Message>| -> Element<'a, Message> {
         button(text(i18n::text(id)).size(size.body()))
             .style(if primary { button::primary } else { button::secondary })
@@ -224,17 +231,20 @@ fn actions<'a>(index: usize, size: TextSize, check: Check<'a>, exported: bool) -
             .on_press_maybe(msg)
             .into()
     };
-    let mut items = vec![
-        action("btn-export-pem", true, Some(Message::ExportPem(index))),
-        action("btn-export-der", false, Some(Message::Detail(Msg::ExportDer(index)))),
-        action("btn-copy-pem", false, Some(Message::Detail(Msg::CopyPem(index)))),
-    ];
+    // Renew leads once the renewal banner shows; otherwise "Save a copy…". The technical
+    // formats (DER, PEM on the clipboard) are offered on the Details tab only.
+    let renew_first = days_left.is_some_and(|d| d <= RENEW_BANNER_DAYS);
+    let mut items = vec![action("btn-save-copy", !renew_first, Some(Message::ExportPem(index)))];
+    if tab == Tab::Details {
+        items.push(action("btn-export-der", false, Some(Message::Detail(Msg::ExportDer(index)))));
+        items.push(action("btn-copy-pem", false, Some(Message::Detail(Msg::CopyPem(index)))));
+    }
     if exported {
         items.push(action("btn-open-folder", false, Some(Message::Detail(Msg::OpenFolder))));
     }
     items.extend([
         action("btn-verify", false, (!check.running).then_some(Message::VerifyCert(index))),
-        action("btn-renew-open", false, Some(Message::OpenRenew(index))),
+        action("btn-renew-open", renew_first, Some(Message::OpenRenew(index))),
         action("btn-sign-start", false, Some(Message::OpenSign(index))),
         action("btn-remove-start", false, Some(Message::OpenRemove(index))),
     ]);

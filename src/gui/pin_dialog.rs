@@ -136,7 +136,7 @@ impl PinDialog {
         } else if f.final_try || f.tries_left == Some(1) {
             i18n::text("label-pin-final")
         } else if let Some(n) = f.tries_left {
-            i18n::text_args("label-pin-tries", &[("tries", n.to_string())])
+            i18n::text_num("label-pin-tries", &[("tries", i64::from(n))])
         } else {
             return None;
         })

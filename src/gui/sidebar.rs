@@ -48,7 +48,7 @@ pub fn pin_state(t: &TokenInfo) -> Option<String> {
         } else if p.final_try || p.tries_left == Some(1) {
             i18n::text("label-pin-final")
         } else if let Some(n) = p.tries_left {
-            i18n::text_args("label-pin-tries", &[("tries", n.to_string())])
+            i18n::text_num("label-pin-tries", &[("tries", i64::from(n))])
         } else {
             i18n::text("label-pin-ok")
         }

@@ -361,7 +361,7 @@ fn simulated_user_opens_a_certificate() {
     let (mut app, _) = app_with_a_card();
     click(&mut app, "Hongkong Post Root CA 3");
     assert!(matches!(app.screen, super::Screen::Detail(0)));
-    assert!(shows(&app, "SHA-256 fingerprint"));
+    assert!(shows(&app, "Authentication key"), "the key named by what it is for");
     assert!(shows(&app, "Checking the certificate…"), "the check runs as the page opens");
     click(&mut app, "Back");
     assert!(matches!(app.screen, super::Screen::Certificates));
@@ -577,6 +577,8 @@ mod dialog_flows;
 mod mgmt_key_flows;
 /// Headless renders of the main screens (target/screens/pages/).
 mod pages;
+/// Plain words on the citizen paths: no technical terms outside Details.
+mod plain_words;
 /// Renewals that stop half way.
 mod renew_flows;
 /// Interrupted jobs found on the card's journal, continued or undone.

@@ -119,6 +119,13 @@ pub fn text_args(id: &str, args: &[(&str, String)]) -> String {
     LOADER.get_args(id, map)
 }
 
+/// The message `id` with numeric Fluent arguments, so that plural selectors
+/// (`{ $days -> [one] … *[other] … }`) and `NUMBER()` see numbers, not strings: "1 day left".
+pub fn text_num(id: &str, args: &[(&str, i64)]) -> String {
+    let map: HashMap<&str, i64> = args.iter().copied().collect();
+    LOADER.get_args(id, map)
+}
+
 /// A calendar date (UTC) the way the current language writes it: `30/11/2026` in English
 /// (Hong Kong usage, day first), `2026年11月30日` in Chinese. Digits are passed as text so
 /// Fluent never groups them ("2,026").

@@ -92,20 +92,17 @@ pub fn view<'a>(
     let until = if days < 0 {
         format!("{} · {}", i18n::date(s.not_after), i18n::text("label-expired"))
     } else {
-        format!(
-            "{} · {}",
-            i18n::date(s.not_after),
-            i18n::text_args("label-days-left", &[("days", days.to_string())])
-        )
+        format!("{} · {}", i18n::date(s.not_after), i18n::text_num("label-days-left", &[("days", days)]))
     };
     let kind = recognised.map_or_else(|| i18n::text("label-could-not-read"), Label::label);
-    let owner = s.subject_cn.clone().map_or_else(|| s.subject.clone(), |cn| format!("{cn} ({})", s.subject));
+    // By name: the full names (DN), serial and fingerprint are on the Details tab.
+    let owner = s.subject_cn.clone().unwrap_or_else(|| s.subject.clone());
+    let issuer = s.issuer_cn.clone().unwrap_or_else(|| s.issuer.clone());
     col.push(field(i18n::text("label-owner"), owner, size))
-        .push(field(i18n::text("label-issuer"), s.issuer.clone(), size))
+        .push(field(i18n::text("label-issuer"), issuer, size))
         .push(field(i18n::text("label-ecert-type"), kind, size))
-        .push(field(i18n::text("label-serial"), s.serial.clone(), size))
-        .push(field(i18n::text("label-valid-from"), i18n::date(s.not_before), size))
         .push(field(i18n::text("label-valid-until"), until, size))
-        .push(field(i18n::text("label-fingerprint"), s.sha256.clone(), size))
+        .push(field(i18n::text("label-valid-from"), i18n::date(s.not_before), size))
+        .push(field(i18n::text("label-key-purpose"), super::super::certs::key_purpose(&cert.location), size))
         .into()
 }

@@ -18,6 +18,17 @@ pub fn details(cert: &CertObject, size: TextSize) -> Element<'_, Message> {
         return text(i18n::text("label-details-unreadable")).size(size.body()).into();
     };
     let mut col = column![].spacing(10).width(Length::Fill);
+    // The technical facts the General tab leaves out: where the key is (the
+    // serial and fingerprints follow among the fields).
+    col = col.push(field(
+        i18n::text("label-key-purpose"),
+        format!(
+            "{} · {}",
+            super::super::certs::key_purpose(&cert.location),
+            i18n::text_args("label-key-slot", &[("slot", cert.location.clone())])
+        ),
+        size,
+    ));
     for f in list {
         let id = match &f.label {
             Label::Id(id) => Some(*id),

@@ -167,6 +167,7 @@ fn copy_puts_the_pem_on_the_clipboard_and_says_so() {
     assert!(shows(&app, "Copied: the certificate (PEM) is on the clipboard."));
     // The button does the same.
     app.status = None;
+    click(&mut app, "Details");
     click(&mut app, "Copy PEM");
     assert!(shows(&app, "Copied: the certificate (PEM) is on the clipboard."));
 }
@@ -176,7 +177,9 @@ fn open_folder_follows_a_save_and_a_failure_becomes_text() {
     let _lang = lang_lock();
     i18n::set_language(Language::English);
     let mut app = opened();
-    assert!(shows(&app, "Save as PEM file") && shows(&app, "Save as DER file"));
+    assert!(shows(&app, "Save a copy…") && !shows(&app, "Save as DER file"), "formats under Details");
+    click(&mut app, "Details");
+    assert!(shows(&app, "Save as DER file"));
     assert!(!shows(&app, "Open folder"), "nothing saved yet");
     let task = app.update(Message::Detail(Msg::ExportDer(0)));
     assert!(task.units() > 0, "the file is written by a task, not in update");
