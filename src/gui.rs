@@ -11,6 +11,7 @@ mod counter_page;
 mod detail;
 mod diagnostics_page;
 mod dialogs;
+mod dropped;
 mod events;
 mod file_picker;
 mod find;
@@ -46,8 +47,8 @@ pub use style::TextSize;
 pub const APP_ID: &str = "hk.ecert.Manager";
 
 /// Starts the app; `file` (from the command line) is opened as if chosen in the file chooser.
-pub fn run(file: Option<std::path::PathBuf>) -> iced::Result {
-    iced::application(move || App::boot(file.clone()), App::update, App::view)
+pub fn run(files: Vec<std::path::PathBuf>) -> iced::Result {
+    iced::application(move || App::boot(files.clone()), App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
         .theme(App::theme)
@@ -154,6 +155,10 @@ pub enum Screen {
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// A file was dropped onto the window or named on the command line.
+    FileDropped(std::path::PathBuf),
+    /// A certificate file was read (its DER) or not (why).
+    CertificateRead(std::path::PathBuf, Result<Vec<u8>, String>),
     /// The service is running; requests go to this sender.
     ServiceReady(Sender<Request>),
     /// Something happened on the devices.
@@ -269,7 +274,7 @@ impl std::fmt::Debug for Secret {
 }
 
 impl App {
-    pub fn boot(file: Option<std::path::PathBuf>) -> (Self, Task<Message>) {
+    pub fn boot(files: Vec<std::path::PathBuf>) -> (Self, Task<Message>) {
         // Saved choices win over the OS locale; a malformed file means defaults.
         let saved = ecert::settings::load().unwrap_or_default();
         if let Some(tag) = saved.language.as_deref() {
@@ -287,10 +292,8 @@ impl App {
         if std::env::var_os("ECERT_DEMO").is_some() {
             tasks.push(Task::done(Message::OpenDemo));
         }
-        if let Some(file) = file {
-            app.file_input = file.display().to_string();
-            tasks.push(Task::done(Message::OpenFile));
-        }
+        // Files from the command line open as if dropped onto the window.
+        tasks.extend(files.into_iter().map(|f| Task::done(Message::FileDropped(f))));
         (app, Task::batch(tasks))
     }
 
@@ -363,13 +366,24 @@ impl App {
     #[allow(clippy::unused_self)] // the service runs whatever the state
     fn subscription(&self) -> Subscription<Message> {
         // Keys no widget used: Tab / Shift+Tab move the focus, Escape leaves a dialog.
-        Subscription::batch([Subscription::run(bridge::connect), iced::keyboard::listen().map(Message::Key)])
+        // Files dropped onto the window, one event each.
+        let dropped = iced::event::listen_with(|event, _, _| match event {
+            iced::Event::Window(iced::window::Event::FileDropped(path)) => Some(Message::FileDropped(path)),
+            _ => None,
+        });
+        Subscription::batch([
+            Subscription::run(bridge::connect),
+            iced::keyboard::listen().map(Message::Key),
+            dropped,
+        ])
     }
 
     /// Dispatches one message; returns no task (device work is the service's).
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::ServiceReady(tx) => self.requests = Some(tx),
+            Message::FileDropped(path) => return self.open_path(path),
+            Message::CertificateRead(path, read) => return self.on_certificate_read(&path, read),
             Message::Service(event) => return self.on_event(event),
             Message::SelectToken(token) => return self.select_token(token),
             Message::SetLanguage(lang) => {

@@ -7,11 +7,13 @@ mod gui;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// `ecert-manager [FILE]`: opens the app, and the e-Cert file FILE in it when given (how
-/// "Open with e-Cert Manager" in Windows Explorer and file managers start it).
+/// `ecert-manager [FILE…]`: opens the app, and each FILE in it (how "Open with e-Cert
+/// Manager" in Windows Explorer and file managers start it, `Exec=ecert-manager %F`): e-Cert
+/// files (.p12/.pfx) after their password, certificates (.cer/.crt/.der/.pem) on the
+/// certificate page.
 /// `--version` and `--help` answer on the terminal and exit.
 fn main() -> ExitCode {
-    let mut file: Option<PathBuf> = None;
+    let mut files: Vec<PathBuf> = Vec::new();
     for arg in std::env::args_os().skip(1) {
         match arg.to_str() {
             Some("--version" | "-V") => {
@@ -19,17 +21,13 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             Some("--help" | "-h") => {
-                println!("Usage: ecert-manager [FILE]\n\nOpens e-Cert Manager; FILE (an e-Cert file, .p12/.pfx) is opened in it.\nThe command line tool is `ecert`.");
+                println!("Usage: ecert-manager [FILE...]\n\nOpens e-Cert Manager and each FILE in it: e-Cert files (.p12/.pfx) after their password,\ncertificates (.cer/.crt/.der/.pem) on the certificate page.\nThe command line tool is `ecert`.");
                 return ExitCode::SUCCESS;
             }
-            _ if file.is_none() => file = Some(PathBuf::from(arg)),
-            _ => {
-                eprintln!("ecert-manager: one file at a time (see --help)");
-                return ExitCode::from(2);
-            }
+            _ => files.push(PathBuf::from(arg)),
         }
     }
-    match gui::run(file) {
+    match gui::run(files) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ecert-manager: {e}");

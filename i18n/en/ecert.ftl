@@ -532,3 +532,5 @@ label-card-auth-key = Card login key
 label-encryption-key = Encryption key
 label-key-slot = Location { $slot }
 label-key-purpose = Key on the card
+status-not-a-certificate = this file holds no certificate
+status-file-not-opened = This file cannot be opened here: { $path }. e-Cert Manager opens e-Cert files (.p12, .pfx) and certificates (.cer, .crt, .der, .pem).

@@ -523,3 +523,5 @@ label-card-auth-key = 智能卡登录密钥
 label-encryption-key = 加密密钥
 label-key-slot = 位置 { $slot }
 label-key-purpose = 卡上的密钥
+status-not-a-certificate = 这个文件中没有证书
+status-file-not-opened = 无法在此打开这个文件：{ $path }。电子证书管理器可打开电子证书文件（.p12、.pfx）及证书（.cer、.crt、.der、.pem）。

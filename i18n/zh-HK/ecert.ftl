@@ -523,3 +523,5 @@ label-card-auth-key = 智能卡登入用密碼匙
 label-encryption-key = 加密用密碼匙
 label-key-slot = 位置 { $slot }
 label-key-purpose = 卡上的密碼匙
+status-not-a-certificate = 這個檔案沒有證書
+status-file-not-opened = 無法在此開啟這個檔案：{ $path }。電子證書管理程式可開啟電子證書檔案（.p12、.pfx）及證書（.cer、.crt、.der、.pem）。

@@ -573,6 +573,8 @@ mod counter_flows;
 mod detail_flows;
 /// Key, request, import and test-signature dialog flows.
 mod dialog_flows;
+/// Files dropped onto the window or named on the command line.
+mod file_flows;
 /// A card whose management key was changed: the dialogs ask for it and retry with it.
 mod mgmt_key_flows;
 /// Headless renders of the main screens (target/screens/pages/).

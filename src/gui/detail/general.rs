@@ -98,11 +98,16 @@ pub fn view<'a>(
     // By name: the full names (DN), serial and fingerprint are on the Details tab.
     let owner = s.subject_cn.clone().unwrap_or_else(|| s.subject.clone());
     let issuer = s.issuer_cn.clone().unwrap_or_else(|| s.issuer.clone());
-    col.push(field(i18n::text("label-owner"), owner, size))
+    col = col
+        .push(field(i18n::text("label-owner"), owner, size))
         .push(field(i18n::text("label-issuer"), issuer, size))
         .push(field(i18n::text("label-ecert-type"), kind, size))
         .push(field(i18n::text("label-valid-until"), until, size))
-        .push(field(i18n::text("label-valid-from"), i18n::date(s.not_before), size))
-        .push(field(i18n::text("label-key-purpose"), super::super::certs::key_purpose(&cert.location), size))
-        .into()
+        .push(field(i18n::text("label-valid-from"), i18n::date(s.not_before), size));
+    // A certificate opened from a file has no key on a card.
+    if !cert.location.is_empty() {
+        let purpose = super::super::certs::key_purpose(&cert.location);
+        col = col.push(field(i18n::text("label-key-purpose"), purpose, size));
+    }
+    col.into()
 }

@@ -20,15 +20,11 @@ pub fn details(cert: &CertObject, size: TextSize) -> Element<'_, Message> {
     let mut col = column![].spacing(10).width(Length::Fill);
     // The technical facts the General tab leaves out: where the key is (the
     // serial and fingerprints follow among the fields).
-    col = col.push(field(
-        i18n::text("label-key-purpose"),
-        format!(
-            "{} · {}",
-            super::super::certs::key_purpose(&cert.location),
-            i18n::text_args("label-key-slot", &[("slot", cert.location.clone())])
-        ),
-        size,
-    ));
+    if !cert.location.is_empty() {
+        let purpose = super::super::certs::key_purpose(&cert.location);
+        let slot = i18n::text_args("label-key-slot", &[("slot", cert.location.clone())]);
+        col = col.push(field(i18n::text("label-key-purpose"), format!("{purpose} · {slot}"), size));
+    }
     for f in list {
         let id = match &f.label {
             Label::Id(id) => Some(*id),
