@@ -534,3 +534,5 @@ label-key-slot = Location { $slot }
 label-key-purpose = Key on the card
 status-not-a-certificate = this file holds no certificate
 status-file-not-opened = This file cannot be opened here: { $path }. e-Cert Manager opens e-Cert files (.p12, .pfx) and certificates (.cer, .crt, .der, .pem).
+badge-trusted-demo = Valid · Demo
+badge-trusted-demo-note = The demo certification authority is trusted for the demo card only, never for real e-Certs.

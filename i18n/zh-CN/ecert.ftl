@@ -525,3 +525,5 @@ label-key-slot = 位置 { $slot }
 label-key-purpose = 卡上的密钥
 status-not-a-certificate = 这个文件中没有证书
 status-file-not-opened = 无法在此打开这个文件：{ $path }。电子证书管理器可打开电子证书文件（.p12、.pfx）及证书（.cer、.crt、.der、.pem）。
+badge-trusted-demo = 有效 · 示范
+badge-trusted-demo-note = 示范认证机构只在示范卡上受信任，绝不用于真实的电子证书。

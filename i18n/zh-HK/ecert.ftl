@@ -525,3 +525,5 @@ label-key-slot = 位置 { $slot }
 label-key-purpose = 卡上的密碼匙
 status-not-a-certificate = 這個檔案沒有證書
 status-file-not-opened = 無法在此開啟這個檔案：{ $path }。電子證書管理程式可開啟電子證書檔案（.p12、.pfx）及證書（.cer、.crt、.der、.pem）。
+badge-trusted-demo = 有效 · 示範
+badge-trusted-demo-note = 示範核證機關只在示範卡上受信任，絕不用於真實的電子證書。

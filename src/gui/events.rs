@@ -11,6 +11,11 @@ use iced::{Element, Task};
 use super::{detail, verification, App, Certs, Message, Screen, Secret};
 
 impl App {
+    /// The demo CA, when the selected token is the demo card: trusted for its e-Certs only.
+    pub(super) fn demo_anchor(&self) -> Option<Vec<u8>> {
+        (self.selected == Some(ecert::token::TokenRef::Demo)).then(ecert::demo::ca_certificate).flatten()
+    }
+
     /// Starts checking certificate `i` on the executor's thread pool (network possible).
     pub(super) fn verify_cert(&mut self, i: usize) -> Task<Message> {
         let Some(Certs::Loaded(list)) = &self.certs else { return Task::none() };
@@ -22,9 +27,11 @@ impl App {
         self.verification = None;
         let der = cert.der.clone();
         let others: Vec<Vec<u8>> = list.iter().map(|c| c.der.clone()).collect();
-        Task::perform(async move { verification::check(&der, &others).map(Box::new) }, move |r| {
-            Message::Verified(i, r)
-        })
+        let demo_anchor = self.demo_anchor();
+        Task::perform(
+            async move { verification::check(&der, &others, demo_anchor.as_deref()).map(Box::new) },
+            move |r| Message::Verified(i, r),
+        )
     }
 
     /// Writes the PEM on the executor's thread pool, never in `update`.

@@ -569,6 +569,8 @@ fn a_piv_card_takes_a_file_into_a_free_slot_after_saying_the_key_cannot_come_out
 
 /// Post-office counter page flows.
 mod counter_flows;
+/// The demo CA trusted inside the demo only.
+mod demo_trust;
 /// Certificate page flows (tabs, copy, export).
 mod detail_flows;
 /// Key, request, import and test-signature dialog flows.

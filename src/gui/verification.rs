@@ -13,13 +13,17 @@ use super::{Message, TextSize};
 /// Verifies `der` now, with the other certificates of the same card or file as candidate
 /// intermediates, the user's trust store and the user's revocation setting. Blocking: call
 /// it from a task, never from `update`.
-pub fn check(der: &[u8], others: &[Vec<u8>]) -> Result<Report, String> {
+///
+/// `demo_anchor` is the demo CA, given only when the certificate is on the demo card: the
+/// demo's e-Certs then check out as a real one would, and nothing else ever trusts it.
+pub fn check(der: &[u8], others: &[Vec<u8>], demo_anchor: Option<&[u8]>) -> Result<Report, String> {
     let leaf = Cert::parse(der).map_err(|e| e.to_string())?;
     let pool: Vec<Cert> =
         others.iter().filter(|d| d.as_slice() != der).filter_map(|d| Cert::parse(d).ok()).collect();
     let settings = ecert::settings::load().unwrap_or_default();
     let (store, _problems) = verify::trust::all(settings.system_anchors);
-    let anchors: Vec<Cert> = store.iter().filter_map(|a| Cert::parse(&a.der).ok()).collect();
+    let mut anchors: Vec<Cert> = store.iter().filter_map(|a| Cert::parse(&a.der).ok()).collect();
+    anchors.extend(demo_anchor.and_then(|d| Cert::parse(d).ok()));
     let time = super::certs::now();
     let options = Options {
         time,

@@ -28,13 +28,21 @@ use crate::transport::memory::MemoryTransport;
 /// The demo card's PIN (shown in the app next to the card).
 pub const DEMO_PIN: &str = "123456";
 /// The common name of the demo CA that issues the sample e-Certs.
-pub const DEMO_CA_CN: &str = "e-Cert Manager DEMO CA - not trusted";
+pub const DEMO_CA_CN: &str = "e-Cert Manager DEMO CA (sample only)";
 /// What the sidebar calls it.
 pub const DEMO_LABEL: &str = "Demo card (sample e-Certs, not real)";
 
 const ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 
 static CARD: OnceLock<Result<Arc<Mutex<VirtualPiv>>, String>> = OnceLock::new();
+/// The demo CA's self-signed certificate, made with the card.
+static DEMO_CA: OnceLock<Vec<u8>> = OnceLock::new();
+
+/// The demo CA's certificate once the demo card is made: the app trusts it when checking
+/// the demo card's e-Certs, and nowhere else (it is never added to a trust store).
+pub fn ca_certificate() -> Option<Vec<u8>> {
+    DEMO_CA.get().cloned()
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the demo card could not be made: {0}")]
@@ -179,6 +187,24 @@ fn provision(card: &Arc<Mutex<VirtualPiv>>) -> Result<(), String> {
         ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4"),
     ]);
     let basic = BasicConstraints { ca: false, path_len_constraint: None };
+    let ca_basic = BasicConstraints { ca: true, path_len_constraint: Some(0) };
+    let ca_cert = sign_certificate(
+        &ca,
+        &ca_name,
+        &ca_spki,
+        Issue {
+            serial: 1,
+            subject: &format!("CN={DEMO_CA_CN},O=Demo only,C=HK"),
+            spki: &ca_spki,
+            valid_from: t.saturating_sub(day * 1100),
+            valid_until: t + day * 1825,
+            extensions: vec![
+                ext("2.5.29.19", true, &ca_basic)?,
+                ext("2.5.29.15", true, &KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign))?,
+            ],
+        },
+    )?;
+    let _ = DEMO_CA.set(ca_cert);
     let subject = "CN=CHAN Tai Man (DEMO),O=Demo e-Cert (Personal) - not a real certificate,C=HK";
     for (slot, serial, usage, left) in
         [("9a", 2u8, KeyUsages::DigitalSignature, 730u32), ("9c", 3u8, KeyUsages::NonRepudiation, 45)]
@@ -219,13 +245,9 @@ mod tests {
         assert_eq!(slots, ["9a", "9c"]);
         for c in &certs {
             let s = c.summary.as_ref().unwrap();
-            assert!(
-                s.subject.contains("DEMO") && s.issuer.contains("DEMO CA - not trusted"),
-                "{}",
-                s.subject
-            );
+            assert!(s.subject.contains("DEMO") && s.issuer.contains(DEMO_CA_CN), "{}", s.subject);
             let parsed = crate::verify::Cert::parse(&c.der).unwrap();
-            assert_eq!(parsed.issuer_display(), "CN=e-Cert Manager DEMO CA - not trusted,O=Demo only,C=HK");
+            assert_eq!(parsed.issuer_display(), "CN=e-Cert Manager DEMO CA (sample only),O=Demo only,C=HK");
         }
         let now = now().as_secs();
         let days: Vec<i64> = certs.iter().map(|c| c.summary.as_ref().unwrap().days_left(now)).collect();
@@ -240,6 +262,14 @@ mod tests {
             &crate::verify::Options { time: now, ..Default::default() },
         );
         assert_eq!(report.verdict, crate::verify::Verdict::Invalid);
+        // Given as the anchor (what the app does for the demo card only), both check out.
+        let ca = crate::verify::Cert::parse(&ca_certificate().unwrap()).unwrap();
+        for c in &certs {
+            let leaf = crate::verify::Cert::parse(&c.der).unwrap();
+            let options = crate::verify::Options { time: now, ..Default::default() };
+            let report = crate::verify::verify(&leaf, &[], std::slice::from_ref(&ca), &[], &options);
+            assert_eq!(report.verdict, crate::verify::Verdict::Valid, "{:?}", report.reason);
+        }
         let listed = info().unwrap();
         assert_eq!((listed.reference, listed.label.as_str()), (TokenRef::Demo, DEMO_LABEL));
     }

@@ -80,10 +80,19 @@ pub fn view<'a>(
         );
     }
     let badge = Badge::of(check);
-    let mut status = column![container(text(i18n::text(badge.message_id())).size(size.heading()))
+    // The demo CA is trusted inside the demo only, and the badge says so.
+    let badge_id = if badge == Badge::Trusted && s.issuer.contains(ecert::demo::DEMO_CA_CN) {
+        "badge-trusted-demo"
+    } else {
+        badge.message_id()
+    };
+    let mut status = column![container(text(i18n::text(badge_id)).size(size.heading()))
         .padding([4, 12])
         .style(badge.style())]
     .spacing(4);
+    if badge_id == "badge-trusted-demo" {
+        status = status.push(text(i18n::text("badge-trusted-demo-note")).size(size.small()));
+    }
     if let Some(reason) = check.report.and_then(|r| r.reason.as_ref()) {
         status = status.push(text(verification::reason_text(reason)).size(size.small()));
     }

@@ -46,7 +46,8 @@ fn every_main_screen_renders_in_each_language() {
         Some(super::super::Certs::Loaded(list)) => list.iter().map(|c| c.der.clone()).collect(),
         _ => panic!("the demo card's certificates are listed"),
     };
-    let report = verification::check(&others[0], &others).map(Box::new);
+    let report =
+        verification::check(&others[0], &others, ecert::demo::ca_certificate().as_deref()).map(Box::new);
     let mut sizes = Vec::new();
     for lang in [Language::English, Language::TraditionalChineseHk, Language::SimplifiedChinese] {
         i18n::set_language(lang);
@@ -68,7 +69,10 @@ fn every_main_screen_renders_in_each_language() {
     // The sample e-Cert that expires soon: the banner and who renews it.
     let _ = app.update(Message::Back);
     let _ = app.update(Message::OpenCert(1));
-    let _ = app.update(Message::Verified(1, verification::check(&others[1], &others).map(Box::new)));
+    let _ = app.update(Message::Verified(
+        1,
+        verification::check(&others[1], &others, ecert::demo::ca_certificate().as_deref()).map(Box::new),
+    ));
     sizes.push(("expiring-zh-HK".to_owned(), shoot(&app, "expiring-zh-HK")));
     i18n::set_language(Language::English);
     app.language = Language::English;
@@ -101,7 +105,10 @@ fn every_main_screen_renders_in_each_language() {
     app.high_contrast = true;
     let _ = app.update(Message::Back);
     let _ = app.update(Message::OpenCert(1));
-    let _ = app.update(Message::Verified(1, verification::check(&others[1], &others).map(Box::new)));
+    let _ = app.update(Message::Verified(
+        1,
+        verification::check(&others[1], &others, ecert::demo::ca_certificate().as_deref()).map(Box::new),
+    ));
     sizes.push(("contrast-en".to_owned(), shoot(&app, "contrast-en")));
     app.high_contrast = false;
     // The largest text in an 800×600 window.
