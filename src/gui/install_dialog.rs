@@ -139,7 +139,7 @@ impl InstallDialog {
         let mut col =
             column![text(i18n::text("title-install")).size(size.title())].spacing(14).max_width(620);
         if self.piv {
-            let args = [("slot", self.location.clone())];
+            let args = [("key", super::certs::key_purpose(&self.location).to_lowercase())];
             col = col.push(text(i18n::text_args("install-piv-note", &args)).size(size.body()));
         }
         let input = |label: &str, value: &str, secure: bool, on: fn(String) -> InstallMsg| {

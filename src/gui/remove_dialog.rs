@@ -151,7 +151,7 @@ impl RemoveDialog {
             text(i18n::text("title-remove")).size(size.title()),
             text(i18n::text_args(
                 "remove-what",
-                &[("owner", self.owner.clone()), ("slot", self.location.clone())]
+                &[("owner", self.owner.clone()), ("key", super::certs::key_purpose(&self.location))]
             ))
             .size(size.body()),
             text(i18n::text_args("remove-backup", &[("path", backup.clone())])).size(size.body()),

@@ -133,7 +133,7 @@ impl SignDialog {
             text(i18n::text("title-sign")).size(size.title()),
             text(i18n::text_args(
                 "sign-what",
-                &[("owner", self.owner.clone()), ("slot", self.location.clone())]
+                &[("owner", self.owner.clone()), ("key", super::certs::key_purpose(&self.location))]
             ))
             .size(size.body()),
         ];

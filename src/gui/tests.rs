@@ -559,7 +559,8 @@ fn a_piv_card_takes_a_file_into_a_free_slot_after_saying_the_key_cannot_come_out
     assert!(ecert::piv::Slot::from_id(&slot).is_some(), "a PIV slot: {slot}");
     let _ =
         app.update(Message::Install(super::install_dialog::InstallMsg::Path("/media/usb/chan.p12".into())));
-    assert!(shows(&app, &format!("The file's key goes into the card, in slot {slot}. A key in a card can never be read out again, so keep the file safe. Cards that do not offer key import say so, and nothing is written then.")));
+    let key = super::certs::key_purpose(&slot).to_lowercase();
+    assert!(shows(&app, &format!("The file's key goes into the card, as its {key}. A key in a card can never be read out again, so keep the file safe. Cards that do not offer key import say so, and nothing is written then.")));
     click(&mut app, "Install");
     assert!(
         matches!(&app.screen, super::Screen::Install(d) if d.busy && d.secrets_cleared()),

@@ -79,3 +79,33 @@ fn english_plurals_get_numbers() {
     i18n::set_language(Language::TraditionalChineseHk);
     assert_eq!(i18n::text_num("label-days-left", &[("days", 1)]), "尚餘 1 日");
 }
+
+/// Change and unblock the PIN, test the card, remove, install a file: their dialogs on the
+/// demo card say no technical term in any language. The one exception is the backup's file
+/// name on the remove dialog (a path the user will find on disk, with the slot in it).
+/// Renewal still offers the key location and type (left for later; counted in the report).
+#[test]
+fn the_pin_test_remove_and_install_dialogs_speak_plainly_in_three_languages() {
+    use super::super::{pin_dialog::Kind, Message};
+    let _lang = lang_lock();
+    let _demo = super::dialog_flows::demo_lock();
+    for lang in Language::ALL {
+        i18n::set_language(lang);
+        let paths = [
+            ("change PIN", Message::OpenPin(Kind::Change)),
+            ("unblock PIN", Message::OpenPin(Kind::Unblock)),
+            ("test signature", Message::OpenSign(0)),
+            ("remove", Message::OpenRemove(0)),
+            ("install", Message::OpenInstall),
+        ];
+        for (name, msg) in paths {
+            let (mut app, _rx) = super::dialog_flows::demo_app();
+            let _ = app.update(msg);
+            let texts = rendered_texts(&app);
+            assert!(texts.len() > 10, "{lang:?} {name}: the dialog is shown: {texts:?}");
+            let found: Vec<_> =
+                technical_terms(&texts).into_iter().filter(|(_, t)| !t.contains('/')).collect();
+            assert!(found.is_empty(), "{lang:?} {name}: {found:?}");
+        }
+    }
+}
