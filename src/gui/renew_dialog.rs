@@ -358,7 +358,7 @@ impl RenewDialog {
             text(i18n::text("title-renew")).size(size.title()),
             text(i18n::text_args(
                 "renew-what",
-                &[("owner", self.owner.clone()), ("slot", self.old_location.clone())]
+                &[("owner", self.owner.clone()), ("key", super::certs::key_purpose(&self.old_location))]
             ))
             .size(size.body()),
         ];
