@@ -30,6 +30,26 @@ struct Cli {
     command: Command,
 }
 
+/// `ecert certs | head -1`: when the reader of our output goes away, stop quietly like other
+/// command-line tools do, instead of a panic message and exit status 101. (Rust ignores
+/// SIGPIPE, so `println!` panics on EPIPE; resetting the signal would need `unsafe`.)
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            // 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe.
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 /// `--verbose` and `RUST_LOG` (env_logger's syntax, e.g. `RUST_LOG=ecert::apdu=trace`): the
 /// `log` records of our crates and of cryptoki, ldap3 and ureq, to stderr. Quiet otherwise.
 fn start_logging(verbose: u8) {
@@ -301,6 +321,7 @@ enum P12Command {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     start_logging(cli.verbose);
     match run(cli.command) {
