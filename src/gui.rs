@@ -16,6 +16,7 @@ mod events;
 mod file_picker;
 mod find;
 mod guided;
+mod icon;
 mod import_dialog;
 mod install_dialog;
 mod keygen_dialog;
@@ -64,6 +65,7 @@ fn window_settings() -> iced::window::Settings {
     iced::window::Settings {
         size: iced::Size::new(1040.0, 700.0),
         min_size: Some(iced::Size::new(720.0, 480.0)),
+        icon: icon::window_icon(),
         #[cfg(any(
             target_os = "linux",
             target_os = "freebsd",
