@@ -18,6 +18,7 @@ pub enum PinCommand {
     Status,
     /// Change the PIN (or the PUK with --puk).
     Change {
+        /// Change the PUK instead of the PIN.
         #[arg(long)]
         puk: bool,
     },
@@ -56,6 +57,8 @@ pub struct Target {
     /// Ask for the management key instead of using the factory default.
     #[arg(long, global = true)]
     pub mgmt_key: bool,
+    /// Print the result as JSON on stdout — `certs`, `show` and `pin status` do; the card
+    /// operations (keygen, install, delete, …) still print text.
     #[arg(long, global = true)]
     pub json: bool,
 }

@@ -20,7 +20,10 @@ use crate::secrets::SecretSource;
 #[derive(Subcommand)]
 pub enum CounterCommand {
     /// Start a shift: every following action is recorded under OPERATOR.
-    SignIn { operator: String },
+    SignIn {
+        /// The operator's name or staff number, recorded in the audit log.
+        operator: String,
+    },
     /// End the shift.
     SignOut,
     /// Generate a key on the card and write its certificate request to OUTBOX/<job>.csr.
@@ -34,14 +37,17 @@ pub enum CounterCommand {
         /// Subject of the request (default: the renewed e-Cert's).
         #[arg(long)]
         subject: Option<String>,
+        /// Key type: rsa2048 (Hongkong Post e-Certs), rsa3072, p256 or p384.
         #[arg(long, value_enum, default_value = "p256")]
         alg: Alg,
+        /// Folder the certificate request (.csr) is written to, for the CA.
         #[arg(long)]
         outbox: PathBuf,
     },
     /// Pick up the issued certificate INBOX/<job>.pem, verify it against the counter's CAs
     /// (Settings `counter_cas`; default: the bundled e-Cert roots) and store it on the card.
     Collect {
+        /// Folder the issued certificates are collected from.
         #[arg(long)]
         inbox: PathBuf,
         /// Folder for the receipt (default: the inbox).
@@ -51,22 +57,29 @@ pub enum CounterCommand {
     /// Remove an e-Cert after backing it up; `--confirm SLOT` repeats the slot as the
     /// second confirmation.
     Remove {
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long)]
         slot: String,
+        /// Write a copy of what is removed to this file first (never overwrites an existing file).
         #[arg(long)]
         backup: PathBuf,
+        /// The slot again, as a second confirmation that this e-Cert is to be removed.
         #[arg(long)]
         confirm: Option<String>,
+        /// Confirm an operation that removes or replaces something (no question is asked).
         #[arg(long)]
         yes: bool,
     },
     /// Install an e-Cert file (.p12) into SLOT of the card in front of the operator: the
     /// journaled install (the slot's certificate, if any, backed up to `--backup`).
     Install {
+        /// The e-Cert file (.p12 / .pfx) to install.
         #[arg(long)]
         p12: PathBuf,
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long)]
         slot: String,
+        /// Write a copy of what is removed to this file first (never overwrites an existing file).
         #[arg(long)]
         backup: Option<PathBuf>,
     },

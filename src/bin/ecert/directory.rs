@@ -53,12 +53,15 @@ pub enum DirectoryCommand {
         /// Save each certificate found (DER, named by its SHA-256) into this folder.
         #[arg(long)]
         save: Option<PathBuf>,
+        /// Print the result as JSON on stdout (errors stay on stderr as text).
         #[arg(long)]
         json: bool,
     },
     /// Add a directory: NAME and an ldap://host[:port][/base], ldaps://… or http:// URL.
     Add {
+        /// A short name for the directory.
         name: String,
+        /// The directory's address: ldap://host/base-DN or http(s)://…
         url: String,
         /// Search base DN, if the URL has none.
         #[arg(long)]
@@ -68,9 +71,13 @@ pub enum DirectoryCommand {
         starttls: bool,
     },
     /// Remove the directory called NAME.
-    Remove { name: String },
+    Remove {
+        /// The directory's short name, as `ecert directory list` shows it.
+        name: String,
+    },
     /// List the configured directories.
     List {
+        /// Print the result as JSON on stdout (errors stay on stderr as text).
         #[arg(long)]
         json: bool,
     },
@@ -182,6 +189,7 @@ struct SearchArgs {
     anchors: Vec<PathBuf>,
     limits: Limits,
     save: Option<PathBuf>,
+    /// Print the result as JSON on stdout (errors stay on stderr as text).
     json: bool,
 }
 

@@ -107,10 +107,13 @@ enum Command {
         /// `revocation_max_age_days` setting, else 7).
         #[arg(long, value_name = "DAYS")]
         max_age: Option<u32>,
+        /// Print the result as JSON on stdout (errors stay on stderr as text).
         #[arg(long)]
         json: bool,
     },
     /// x509-limbo harness: reads a limbo test-case file on stdin, writes results on stdout.
+    /// A test tool (tests/limbo.rs), not listed in `ecert --help`.
+    #[command(hide = true)]
     LimboHarness,
     /// The post-office counter: operator sign-in, enroll / collect / remove jobs with a
     /// journal, audit records and receipts.
@@ -132,11 +135,13 @@ enum Command {
     },
     /// List smart-card readers, card presence and ATRs (no APDU is sent).
     Readers {
+        /// Print the result as JSON on stdout (errors stay on stderr as text).
         #[arg(long)]
         json: bool,
     },
     /// List cards and tokens: PIV cards in readers and PKCS#11 tokens.
     Tokens {
+        /// Print the result as JSON on stdout (errors stay on stderr as text).
         #[arg(long)]
         json: bool,
         /// Skip PKCS#11 modules (faster; PIV cards only).
@@ -150,6 +155,7 @@ enum Command {
     },
     /// List PKCS#11 modules: where each was found, whether it loads.
     Modules {
+        /// Print the result as JSON on stdout (errors stay on stderr as text).
         #[arg(long)]
         json: bool,
     },
@@ -161,11 +167,13 @@ enum Command {
         /// Include the operating system's certificate bundle.
         #[arg(long)]
         system: bool,
+        /// Print the result as JSON on stdout (errors stay on stderr as text).
         #[arg(long)]
         json: bool,
     },
     /// Show one certificate's details.
     Show {
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long, default_value = "9a")]
         slot: String,
         #[command(flatten)]
@@ -173,12 +181,16 @@ enum Command {
     },
     /// Export a certificate (PEM by default).
     Export {
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long, default_value = "9a")]
         slot: String,
+        /// Write PEM (text; the default).
         #[arg(long, conflicts_with = "der")]
         pem: bool,
+        /// Write DER (binary).
         #[arg(long)]
         der: bool,
+        /// Write to this file instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Overwrite an existing --out file (otherwise refused, and nothing is written).
@@ -196,10 +208,13 @@ enum Command {
     },
     /// Generate a key pair on the card; prints the public key (PEM).
     Keygen {
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long)]
         slot: String,
+        /// Key type: rsa2048 (Hongkong Post e-Certs), rsa3072, p256 or p384.
         #[arg(long, value_enum, default_value = "p256")]
         alg: card::Alg,
+        /// Write to this file instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]
@@ -207,6 +222,7 @@ enum Command {
     },
     /// Make a PKCS#10 request signed by the card key in SLOT.
     Csr {
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long)]
         slot: String,
         /// Subject DN, RFC 4514 (e.g. "CN=Chan Tai Man,O=Example,C=HK").
@@ -218,6 +234,7 @@ enum Command {
         /// The slot's public key (PEM or DER SubjectPublicKeyInfo, as `ecert keygen` wrote it).
         #[arg(long)]
         public_key: PathBuf,
+        /// Write to this file instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]
@@ -225,12 +242,15 @@ enum Command {
     },
     /// Sign FILE with the card key in SLOT (a test signature, verifiable with openssl dgst).
     Sign {
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long)]
         slot: String,
         /// The slot's public key (to know the key type), as `ecert keygen` wrote it.
         #[arg(long)]
         public_key: PathBuf,
+        /// The file to read.
         file: PathBuf,
+        /// Write to this file instead of stdout.
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -238,14 +258,17 @@ enum Command {
     },
     /// Write a certificate (PEM or DER file) into SLOT.
     ImportCert {
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long)]
         slot: String,
+        /// The file to read.
         file: PathBuf,
         #[command(flatten)]
         target: card::Target,
     },
     /// Install the key and certificate of an e-Cert file (.p12/.pfx) into a card or token.
     Install {
+        /// The e-Cert file (.p12 / .pfx) to install.
         #[arg(long)]
         p12: PathBuf,
         /// PIV slot (9a, 9c, …) or PKCS#11 object id (hex).
@@ -265,10 +288,13 @@ enum Command {
     },
     /// Delete the certificate in SLOT (write a --backup first).
     Delete {
+        /// The key location on the card: 9a (authentication), 9c (signing), 9d (encryption), 9e (card login), 82–95 (retired).
         #[arg(long)]
         slot: String,
+        /// Write a copy of what is removed to this file first (never overwrites an existing file).
         #[arg(long)]
         backup: Option<PathBuf>,
+        /// Confirm an operation that removes or replaces something (no question is asked).
         #[arg(long)]
         yes: bool,
         #[command(flatten)]
@@ -300,19 +326,24 @@ enum AuditCommand {
 enum AnchorsCommand {
     /// Trust a CA certificate (PEM or DER): shows its fingerprint and asks to confirm.
     Add {
+        /// The file to read.
         file: PathBuf,
         /// Confirm without asking (scripts).
         #[arg(long)]
         yes: bool,
     },
     /// Stop trusting a user-added anchor, named by the start of its SHA-256 fingerprint.
-    Remove { fingerprint: String },
+    Remove {
+        /// The anchor's SHA-256 fingerprint, or at least its first 8 hex digits.
+        fingerprint: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum P12Command {
     /// Change the password of FILE.
     Passwd {
+        /// The file to read.
         file: PathBuf,
         /// Read the old and new password from stdin, one per line.
         #[arg(long)]
@@ -449,3 +480,6 @@ pub(crate) fn choose_token(tokens: &[TokenRef], wanted: Option<&str>) -> Result<
         },
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -22,6 +22,7 @@ pub struct VerifyArgs {
     pub strict: bool,
     pub online: bool,
     pub max_age: Option<u32>,
+    /// Print the result as JSON on stdout (errors stay on stderr as text).
     pub json: bool,
 }
 
