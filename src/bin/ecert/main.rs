@@ -30,6 +30,16 @@ struct Cli {
     command: Command,
 }
 
+/// `ecert man DIR`: one page for `ecert` and one per visible command (clap_mangen).
+fn man_pages(dir: &std::path::Path) -> Result<ExitCode, String> {
+    use clap::CommandFactory;
+    let fail = |e: std::io::Error| format!("{}: {e}", dir.display());
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let cmd = Cli::command().name("ecert");
+    clap_mangen::generate_to(cmd, dir).map_err(fail)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `ecert certs | head -1`: when the reader of our output goes away, stop quietly like other
 /// command-line tools do, instead of a panic message and exit status 101. (Rust ignores
 /// SIGPIPE, so `println!` panics on EPIPE; resetting the signal would need `unsafe`.)
@@ -110,6 +120,16 @@ enum Command {
         /// Print the result as JSON on stdout (errors stay on stderr as text).
         #[arg(long)]
         json: bool,
+    },
+    /// Print a completion script for your shell: `ecert completions bash > /etc/bash_completion.d/ecert`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (ecert.1 and ecert-COMMAND.1 for each command) into DIR.
+    Man {
+        /// The folder to write the pages into (created if missing).
+        dir: PathBuf,
     },
     /// x509-limbo harness: reads a limbo test-case file on stdin, writes results on stdout.
     /// A test tool (tests/limbo.rs), not listed in `ecert --help`.
@@ -412,6 +432,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             json,
         }),
         Command::LimboHarness => verify::limbo_harness(),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "ecert", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { dir } => man_pages(&dir),
         Command::Counter { command, target } => counter::run(command, &target),
         Command::Directory { command } => directory::run(command),
         Command::Audit { command: AuditCommand::Verify { file, key, checkpoint, json } } => {

@@ -40,3 +40,20 @@ fn every_visible_option_has_help() {
     without_help(&Cli::command(), "ecert", &mut missing);
     assert!(missing.is_empty(), "{} options without help:\n{}", missing.len(), missing.join("\n"));
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_same_definition() {
+    let mut bash = Vec::new();
+    clap_complete::generate(clap_complete::Shell::Bash, &mut Cli::command(), "ecert", &mut bash);
+    let bash = String::from_utf8(bash).unwrap();
+    for sub in ["verify", "certs", "pin", "counter", "completions"] {
+        assert!(bash.contains(sub), "bash completion lacks {sub}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    super::man_pages(dir.path()).unwrap();
+    let page = std::fs::read_to_string(dir.path().join("ecert.1")).unwrap();
+    assert!(page.contains(".SH SYNOPSIS") && page.contains("verify"), "{page}");
+    let verify = std::fs::read_to_string(dir.path().join("ecert-verify.1")).unwrap();
+    assert!(verify.contains("anchor"), "the verify page documents its options");
+    assert!(!dir.path().join("ecert-limbo-harness.1").exists());
+}
