@@ -168,6 +168,16 @@ fn counter_enroll_renew_remove_with_receipts_and_audit() {
     assert!(!once.status.success());
     assert!(String::from_utf8_lossy(&once.stderr).contains("two confirmations"));
     assert!(peer_reads(&rig, "84").is_some(), "nothing removed on one confirmation");
+    // An existing backup file is never written over: refused, nothing removed.
+    std::fs::write(&backup, b"an earlier backup").unwrap();
+    #[rustfmt::skip]
+    let taken = counter.ecert(&["counter", "remove", "--slot", "84", "--backup", backup_arg, "--yes",
+        "--confirm", "84"], pin);
+    assert!(!taken.status.success());
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("a file is already there"), "{taken:?}");
+    assert_eq!(std::fs::read(&backup).unwrap(), b"an earlier backup");
+    assert!(peer_reads(&rig, "84").is_some(), "nothing removed");
+    std::fs::remove_file(&backup).unwrap();
     #[rustfmt::skip]
     stdout_ok(&counter.ecert(&["counter", "remove", "--slot", "84", "--backup", backup_arg, "--yes",
         "--confirm", "84"], pin), "remove");

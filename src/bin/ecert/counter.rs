@@ -255,6 +255,11 @@ pub fn run(command: CounterCommand, target: &Target) -> Result<ExitCode, String>
                     "removing an e-Cert needs two confirmations: --yes and --confirm {slot} (the slot again)"
                 ));
             }
+            // An existing backup (or a link planted there) is never written over.
+            if backup.symlink_metadata().is_ok() {
+                let why = ecert::i18n::text("counter-err-backup-exists");
+                return Err(format!("{}: {why}", backup.display()));
+            }
             let (reference, card) = card_in_front(target)?;
             let auth = piv_auth(&reference, target)?;
             let remove = Action::StartRemove { location: slot.clone(), backup: backup.clone() };

@@ -173,13 +173,17 @@ impl Counter {
     /// another operator's shift is recorded with both names (`detail`: `replaces:<other>`).
     /// On a platform without syslog while the copy is on, a record says so.
     pub fn sign_in(&self, operator: &str, now: u64) -> Result<Record, CounterError> {
+        self.sign_in_where(operator, now, self.syslog_wanted() && !audit::SYSLOG_AVAILABLE)
+    }
+
+    /// [`Self::sign_in`]; `no_syslog`: the syslog copy is on but this platform has none.
+    fn sign_in_where(&self, operator: &str, now: u64, no_syslog: bool) -> Result<Record, CounterError> {
         let operator = operator.trim();
         if operator.is_empty() {
             return Err(CounterError::NoOperatorName);
         }
         let log = self.audit_log()?;
         let path = self.operator_path();
-        let no_syslog = self.syslog_wanted() && !audit::SYSLOG_AVAILABLE;
         let written = log.append_with(now, |_| {
             // Under the log's lock: who was signed in, and the new shift, as one step.
             let before = read_operator(&path);

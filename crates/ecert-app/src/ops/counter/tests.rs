@@ -191,3 +191,20 @@ fn a_symlink_at_the_receipt_path_is_not_followed() {
     assert!(matches!(write_receipt(dir.path(), &j, "receipt"), Err(CounterError::ReceiptExists { .. })));
     assert!(!nowhere.exists(), "nothing created through the link");
 }
+
+/// Where there is no syslog (Windows) but the copy is on, each sign-in says so in the log.
+#[test]
+fn a_platform_without_syslog_is_recorded_at_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Counter::at(dir.path());
+    let signed = c.sign_in_where("op-17", 1, true).unwrap();
+    assert_eq!(signed.action, action::SIGN_IN, "the sign-in record is what the caller gets");
+    let records = c.audit_log().unwrap().verify().unwrap();
+    let got: Vec<(&str, &str)> = records.iter().map(|r| (r.action.as_str(), r.result.as_str())).collect();
+    assert_eq!(got, [(action::SIGN_IN, "ok"), (audit::action::SYSLOG_UNAVAILABLE, "note")]);
+    assert!(records[1].detail.as_deref().is_some_and(|d| d.contains("no syslog")));
+    // Where there is syslog (or the copy is off), no such record.
+    c.sign_in("op-17", 2).unwrap();
+    assert_eq!(c.audit_log().unwrap().verify().unwrap().len(), 3);
+    assert_eq!(audit::SYSLOG_AVAILABLE, cfg!(unix));
+}
